@@ -1,0 +1,232 @@
+"""The `budgetkg` command."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from budgetkg import config
+from budgetkg.store import Store, StoreError, open_store
+
+
+class CommandError(Exception):
+    """A failure to report in one line, with a non-zero exit code."""
+
+
+def _store(args: argparse.Namespace, read_only: bool = False) -> Store:
+    return open_store(args.store, read_only=read_only)
+
+
+def _with_data(args: argparse.Namespace) -> Store:
+    from budgetkg.ingest.pipeline import ensure_data, print_progress
+
+    store = _store(args)
+    ensure_data(store, print_progress)
+    return store
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from budgetkg.ingest.pipeline import ingest, print_progress
+
+    paths = [Path(p) for p in args.paths] or [config.CORPUS_DIR]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CommandError(f"no such file or directory: {', '.join(missing)}")
+    if args.out:
+        from budgetkg.ingest.bulk import write_bulk
+
+        reports = write_bulk(paths, Path(args.out), jobs=args.jobs, progress=print_progress)
+    else:
+        store = _store(args)
+        reports = ingest(store, paths, None if args.quiet else print_progress)
+        store.close()
+    for report in reports:
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    failed = [r for r in reports if r.error]
+    done = len(reports) - len(failed)
+    print(f"ingested {done} of {len(reports)} documents"
+          f" ({sum(r.observations for r in reports)} observations, {sum(len(r.warnings) for r in reports)} warnings)")
+    for report in failed:
+        print(f"error: {report.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _read_query(args: argparse.Namespace) -> str:
+    if args.query in (None, "-", "--"):
+        return sys.stdin.read()
+    if args.query.startswith("@"):
+        return Path(args.query[1:]).read_text(encoding="utf-8")
+    return args.query
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    from budgetkg.query.console import format_select, run_cli_query
+
+    store = _with_data(args)
+    text = _read_query(args)
+    output = run_cli_query(store, text, args.format, allow_update=args.allow_update)
+    sys.stdout.write(output if isinstance(output, str) else format_select(output, args.format))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from budgetkg.query.stats import stats
+
+    store = _with_data(args)
+    result = stats(store)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        totals = result["totals"]
+        print(f"store: {store.spec}")
+        print(f"documents {totals['documents']}, units {totals['units']}, observations {totals['observations']}, "
+              f"projects {totals['projects']}, triples {totals['triples']}")
+        for doc in result["documents"]:
+            print(f"  {doc['file']}: {doc['title']} — {doc['observations']} observations, {doc['units']} units, "
+                  f"{doc['projects']} projects, {doc['triples']} triples")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from budgetkg.query.export import FORMATS, export
+
+    store = _with_data(args)
+    if args.format not in FORMATS:
+        raise CommandError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")
+    data = export(store, args.format, unit=args.unit, document=args.document)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {len(data)} bytes to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from budgetkg.query.check import check
+
+    store = _with_data(args)
+    result = check(store)
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(result.text())
+    return 0 if result.ok else 1
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from budgetkg.query.ask import Asker
+
+    store = _with_data(args)
+    asker = Asker(store)
+    questions = [" ".join(args.question)] if args.question else (line.rstrip("\n") for line in sys.stdin)
+    session = "cli"
+    for question in questions:
+        if not args.question and not question.strip():
+            continue
+        result = asker.ask(question, session_id=session)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        else:
+            print(result["answer"], flush=True)
+            if args.sparql and result.get("sparql"):
+                print(result["sparql"])
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from budgetkg.ingest.pipeline import ensure_data, print_progress
+
+    store = _store(args)
+    ensure_data(store, print_progress)
+    spec = store.spec
+    store.close()
+    import os
+
+    os.environ["BUDGETKG_STORE"] = spec
+    print(f"budgetkg serving {spec} at http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    uvicorn.run("budgetkg.api.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="warning")
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from budgetkg import synth
+
+    return synth.main(["--units", str(args.units), "--out", args.out, "--seed", str(args.seed)])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budgetkg", description="Knowledge graph of Chinese public budget disclosures.")
+    parser.add_argument("--store", default=None,
+                        help="store: a directory (embedded Oxigraph), 'memory', or a SPARQL endpoint URL "
+                             "(default: $BUDGETKG_STORE or the per-user data directory)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="ingest documents (default: the bundled corpus)")
+    p.add_argument("paths", nargs="*", help="files or directories")
+    p.add_argument("--quiet", action="store_true", help="no per-document progress")
+    p.add_argument("--out", help="write one N-Quads file per document to this directory instead of a store")
+    p.add_argument("--jobs", type=int, default=1, help="parallel parser processes (with --out)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("sparql", help="run a SPARQL query ('-' or '--' reads it from stdin, '@file' from a file)")
+    p.add_argument("query", nargs="?", default="-")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json", "tsv", "turtle", "nt"])
+    p.add_argument("--allow-update", action="store_true", help="allow SPARQL Update (refused otherwise)")
+    p.set_defaults(func=cmd_sparql)
+
+    p = sub.add_parser("export", help="export the graph (RDF, CSV, GraphML, GEXF, Cytoscape JSON)")
+    p.add_argument("--format", default="turtle")
+    p.add_argument("--unit", help="only this unit (code or name) and what it links to")
+    p.add_argument("--document", help="only this document (IRI, file name or content hash prefix)")
+    p.add_argument("-o", "--output", help="file to write (default: stdout)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("check", help="reconcile totals and run the SHACL shapes")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("stats", help="counts per document")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("ask", help="ask a question in Chinese (no question: one per line from stdin)")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true", help="print one JSON object per question")
+    p.add_argument("--sparql", action="store_true", help="also print the SPARQL query")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="start the web server (chat, SPARQL console and endpoint, export)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("synth", help="generate a synthetic corpus")
+    p.add_argument("--units", type=int, default=10)
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_synth)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CommandError, StoreError) as error:
+        print(f"budgetkg {args.command}: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

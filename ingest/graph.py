@@ -1,0 +1,271 @@
+"""ParsedDocument → the quads of its named graph (documents → parsed tables → graph)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from budgetkg.ingest.model import ParsedDocument, Project, Subject, Unit
+from budgetkg.ontology import terms as t
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+DOCUMENT_KINDS = {("部门", "budget"): "部门预算", ("单位", "budget"): "单位预算", ("部门", "final"): "部门决算", ("单位", "final"): "单位决算"}
+LEVELS = {3: "类", 5: "款", 7: "项"}
+
+
+def N(iri: object) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def text(value: str) -> ox.Literal:
+    return ox.Literal(value, language="zh")
+
+
+def plain(value: str) -> ox.Literal:
+    return ox.Literal(value)
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def decimal(value: Decimal) -> ox.Literal:
+    return ox.Literal(format(value, "f"), datatype=ox.NamedNode(XSD + "decimal"))
+
+
+BK = {name: N(t.BK[name]) for name in (
+    "Document", "Table", "Project", "Indicator", "Change", "Execution", "Term", "Region",
+    "sha256", "sourceFile", "layout", "documentKind", "fiscalYear", "tableNumber", "table", "line", "column",
+    "rowLabel", "code", "region", "adminCode", "kind", "authorizedStaff", "actualStaff", "functions", "unit",
+    "phase", "measure", "fundSource", "expenditureType", "functionalSubject", "economicSubject", "project",
+    "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
+    "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "reason", "executionRate",
+    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme",
+)}
+DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
+
+
+class GraphBuilder:
+    def __init__(self, document: ParsedDocument) -> None:
+        self.doc = document
+        self.doc_iri = N(t.document_iri(document.sha256))
+        self.triples: list[ox.Triple] = []
+        self.unit_iris: dict[int, ox.NamedNode] = {}
+
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal | None) -> None:
+        if o is not None:
+            self.triples.append(ox.Triple(s, p, o))
+
+    def unit(self, unit: Unit) -> ox.NamedNode:
+        key = id(unit)
+        if key not in self.unit_iris:
+            self.unit_iris[key] = N(t.unit_iri(self.doc.region_code, unit.code, unit.name))
+        return self.unit_iris[key]
+
+    def build(self) -> list[ox.Triple]:
+        doc = self.doc
+        d = self.doc_iri
+        add = self.add
+        add(d, RDF_TYPE, BK["Document"])
+        add(d, RDF_TYPE, N(t.PROV.Entity))
+        add(d, N(DCT + "title"), text(doc.title))
+        add(d, BK["sha256"], plain(doc.sha256))
+        add(d, BK["sourceFile"], plain(doc.source_name))
+        add(d, BK["layout"], plain(doc.layout))
+        add(d, BK["documentKind"], text(DOCUMENT_KINDS[(doc.kind, doc.phase)]))
+        add(d, BK["fiscalYear"], integer(doc.year))
+        add(d, BK["phase"], N(t.code("phase", doc.phase).iri))
+        add(d, BK["unit"], self.unit(doc.unit))
+        region = N(t.region_iri(doc.region_code))
+        add(d, BK["region"], region)
+        add(region, RDF_TYPE, BK["Region"])
+        add(region, N(SKOS + "prefLabel"), text(doc.region_name))
+        add(region, BK["adminCode"], plain(doc.region_code))
+        dataset = N(f"{d.value}/dataset")
+        add(dataset, RDF_TYPE, N(t.QB.DataSet))
+        add(dataset, N(t.QB.structure), BK["dsd"])
+        add(dataset, N(t.SDMX_ATTR.unitMeasure), N(t.ID["unit-wanyuan"]))
+        add(dataset, N(t.PROV.wasDerivedFrom), d)
+        for info in doc.tables:
+            table = N(t.table_iri(t.document_iri(doc.sha256), info.number))
+            add(table, RDF_TYPE, BK["Table"])
+            add(table, N(DCT + "title"), text(info.title))
+            add(table, BK["tableNumber"], integer(info.number))
+            add(table, BK["line"], integer(info.line))
+            add(table, N(DCT + "isPartOf"), d)
+        for unit in doc.units.values():
+            self.add_unit(unit, region)
+        for subject in doc.subjects.values():
+            self.add_subject(subject)
+        for project in doc.projects.values():
+            self.add_project(project)
+        for index, fact in enumerate(doc.facts):
+            self.add_fact(index, fact, dataset)
+        self.add_narrative()
+        return self.triples
+
+    def add_unit(self, unit: Unit, region: ox.NamedNode) -> None:
+        u = self.unit(unit)
+        add = self.add
+        add(u, RDF_TYPE, N(t.ORG.Organization))
+        add(u, N(SKOS + "prefLabel"), text(unit.name))
+        add(u, BK["code"], plain(unit.code) if unit.code else None)
+        add(u, BK["region"], region)
+        kind = "department" if unit.parent is None else "unit"
+        add(u, BK["kind"], N(t.ID[f"kind-{kind}"]))
+        if unit.parent is not None:
+            add(u, N(t.ORG.subOrganizationOf), self.unit(unit.parent))
+            add(self.unit(unit.parent), N(t.ORG.hasSubOrganization), u)
+        add(u, BK["authorizedStaff"], integer(unit.authorized_staff) if unit.authorized_staff is not None else None)
+        add(u, BK["actualStaff"], integer(unit.actual_staff) if unit.actual_staff is not None else None)
+        add(u, BK["functions"], text(unit.functions) if unit.functions else None)
+        add(u, N(t.PROV.wasDerivedFrom), self.doc_iri)
+
+    def subject_iri(self, subject: Subject) -> ox.NamedNode:
+        return N(t.subject_iri(subject.scheme, subject.code))
+
+    def add_subject(self, subject: Subject) -> None:
+        s = self.subject_iri(subject)
+        add = self.add
+        add(s, RDF_TYPE, N(SKOS + "Concept"))
+        add(s, N(SKOS + "notation"), plain(subject.code))
+        add(s, N(SKOS + "inScheme"), N(t.SCHEME_FUNC if subject.scheme == "func" else t.SCHEME_ECON))
+        if subject.label:
+            add(s, N(SKOS + "altLabel"), text(subject.label))
+        parent = _parent_code(subject)
+        if parent:
+            add(s, N(SKOS + "broader"), N(t.subject_iri(subject.scheme, parent)))
+        level = LEVELS.get(len(subject.code)) if subject.scheme == "func" else {3: "类", 5: "款"}.get(len(subject.code))
+        add(s, BK["level"], text(level) if level else None)
+
+    def project_iri(self, project: Project) -> ox.NamedNode:
+        return N(t.project_iri(t.unit_iri(self.doc.region_code, project.unit.code, project.unit.name), self.doc.year, project.name))
+
+    def add_project(self, project: Project) -> None:
+        p = self.project_iri(project)
+        add = self.add
+        add(p, RDF_TYPE, BK["Project"])
+        add(p, N(SKOS + "prefLabel"), text(project.name))
+        add(p, BK["unit"], self.unit(project.unit))
+        add(p, BK["fiscalYear"], integer(self.doc.year))
+        add(p, BK["performanceGoal"], text(project.goal) if project.goal else None)
+        add(p, BK["line"], integer(project.line) if project.line else None)
+        for index, indicator in enumerate(project.indicators, start=1):
+            i = N(f"{p.value}/indicator/{index}")
+            add(p, BK["indicator"], i)
+            add(i, RDF_TYPE, BK["Indicator"])
+            add(i, BK["level1"], text(indicator.level1) if indicator.level1 else None)
+            add(i, BK["level2"], text(indicator.level2) if indicator.level2 else None)
+            add(i, BK["level3"], text(indicator.level3))
+            add(i, BK["targetValue"], text(indicator.value))
+            number = _first_number(indicator.value)
+            add(i, BK["targetNumber"], decimal(number) if number is not None else None)
+            add(i, BK["measureUnit"], text(indicator.unit_of_measure) if indicator.unit_of_measure else None)
+            add(i, BK["line"], integer(indicator.line))
+            add(i, N(t.PROV.wasDerivedFrom), self.doc_iri)
+
+    def add_fact(self, index: int, fact, dataset: ox.NamedNode) -> None:
+        doc = self.doc
+        unit_key = f"{doc.region_code}-{fact.unit.key}"
+        o = N(t.observation_iri(unit_key, fact.year, fact.phase, doc.sha256, fact.table, fact.line, fact.column))
+        add = self.add
+        add(o, RDF_TYPE, N(t.QB.Observation))
+        add(o, N(t.QB.dataSet), dataset)
+        add(o, BK["unit"], self.unit(fact.unit))
+        add(o, BK["fiscalYear"], integer(fact.year))
+        add(o, BK["phase"], N(t.code("phase", fact.phase).iri))
+        for dimension, predicate in DIMENSION_PREDICATES.items():
+            if dimension in fact.dims:
+                add(o, predicate, N(fact.dims[dimension].iri))
+        for detail in fact.details:
+            add(o, BK["detail"], N(detail.iri))
+        if fact.subject is not None:
+            add(o, BK["functionalSubject"] if fact.subject.scheme == "func" else BK["economicSubject"], self.subject_iri(fact.subject))
+        if fact.project is not None:
+            add(o, BK["project"], self.project_iri(fact.project))
+        add(o, BK["amount"], decimal(fact.amount))
+        add(o, BK["table"], N(t.table_iri(t.document_iri(doc.sha256), fact.table)))
+        add(o, BK["line"], integer(fact.line))
+        add(o, BK["column"], text(fact.column_label) if fact.column_label else None)
+        add(o, BK["rowLabel"], text(fact.row_label) if fact.row_label else None)
+        add(o, N(t.PROV.wasDerivedFrom), self.doc_iri)
+
+    def add_narrative(self) -> None:
+        doc = self.doc
+        add = self.add
+        base = self.doc_iri.value
+        for index, change in enumerate(doc.changes, start=1):
+            c = N(f"{base}/change/{index}")
+            add(c, RDF_TYPE, BK["Change"])
+            add(c, RDFS_LABEL, text(change.topic))
+            add(c, BK["unit"], self.unit(change.unit))
+            add(c, BK["fiscalYear"], integer(doc.year))
+            add(c, BK["phase"], N(t.code("phase", doc.phase).iri))
+            for dimension, predicate in DIMENSION_PREDICATES.items():
+                if dimension in change.dims:
+                    add(c, predicate, N(change.dims[dimension].iri))
+            if change.subject is not None:
+                add(c, BK["functionalSubject"] if change.subject.scheme == "func" else BK["economicSubject"], self.subject_iri(change.subject))
+            add(c, BK["amount"], decimal(change.amount) if change.amount is not None else None)
+            add(c, BK["change"], decimal(change.change) if change.change is not None else None)
+            add(c, BK["changeRate"], decimal(change.rate) if change.rate is not None else None)
+            add(c, BK["previousAmount"], decimal(change.previous) if change.previous is not None else None)
+            add(c, BK["reason"], text(change.reason) if change.reason else None)
+            add(c, BK["line"], integer(change.line))
+            add(c, N(t.PROV.wasDerivedFrom), self.doc_iri)
+        for index, execution in enumerate(doc.executions, start=1):
+            e = N(f"{base}/execution/{index}")
+            add(e, RDF_TYPE, BK["Execution"])
+            add(e, RDFS_LABEL, text(execution.topic))
+            add(e, BK["unit"], self.unit(execution.unit))
+            add(e, BK["fiscalYear"], integer(doc.year))
+            if execution.subject is not None:
+                add(e, BK["functionalSubject"] if execution.subject.scheme == "func" else BK["economicSubject"], self.subject_iri(execution.subject))
+            if execution.project is not None:
+                add(e, BK["project"], self.project_iri(execution.project))
+            add(e, BK["budgetAmount"], decimal(execution.budget) if execution.budget is not None else None)
+            add(e, BK["finalAmount"], decimal(execution.final) if execution.final is not None else None)
+            add(e, BK["executionRate"], decimal(execution.rate) if execution.rate is not None else None)
+            add(e, BK["reason"], text(execution.reason) if execution.reason else None)
+            add(e, BK["line"], integer(execution.line))
+            add(e, N(t.PROV.wasDerivedFrom), self.doc_iri)
+        for index, term in enumerate(doc.glossary, start=1):
+            g = N(f"{base}/term/{index}")
+            add(g, RDF_TYPE, BK["Term"])
+            add(g, N(SKOS + "inScheme"), BK["GlossaryScheme"])
+            add(g, N(SKOS + "prefLabel"), text(term.term))
+            add(g, N(SKOS + "definition"), text(term.definition))
+            add(g, BK["line"], integer(term.line))
+            add(g, N(t.PROV.wasDerivedFrom), self.doc_iri)
+
+
+def _parent_code(subject: Subject) -> str | None:
+    code = subject.code
+    if subject.scheme == "func":
+        return {7: code[:5], 5: code[:3]}.get(len(code))
+    return code[:3] if len(code) == 5 else None
+
+
+def _first_number(value: str) -> Decimal | None:
+    import re
+
+    match = re.search(r"\d+(?:\.\d+)?", value.replace(",", ""))
+    return Decimal(match.group()) if match else None
+
+
+def document_quads(document: ParsedDocument) -> tuple[str, list[ox.Quad]]:
+    builder = GraphBuilder(document)
+    triples = builder.build()
+    graph = builder.doc_iri
+    seen = set()
+    quads = []
+    for triple in triples:
+        if triple not in seen:
+            seen.add(triple)
+            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+    return graph.value, quads

@@ -1,0 +1,147 @@
+"""What parsing a document yields, before it becomes RDF."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budgetkg.ontology.terms import Code
+
+
+@dataclass
+class Unit:
+    name: str
+    code: str | None = None
+    parent: "Unit | None" = None
+    aliases: set[str] = field(default_factory=set)
+    authorized_staff: int | None = None
+    actual_staff: int | None = None
+    functions: str | None = None
+    line: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.code or self.name
+
+
+@dataclass
+class Subject:
+    scheme: str  # "func" or "econ"
+    code: str
+    label: str
+
+
+@dataclass
+class Fact:
+    """One figure: an RDF Data Cube observation with its source line and column."""
+
+    amount: Decimal
+    unit: Unit
+    year: int
+    phase: str  # notation in the phase code list
+    dims: dict[str, Code]
+    details: tuple[Code, ...]
+    table: int
+    line: int
+    column: int
+    column_label: str
+    row_label: str
+    subject: Subject | None = None
+    project: "Project | None" = None
+
+
+@dataclass
+class Indicator:
+    level1: str
+    level2: str
+    level3: str
+    value: str
+    unit_of_measure: str | None
+    line: int
+
+
+@dataclass
+class Project:
+    name: str
+    unit: Unit
+    goal: str | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Change:
+    """A year-on-year change stated in the text: 同比增加79.80万元，同比增长7.72%."""
+
+    unit: Unit
+    topic: str
+    dims: dict[str, Code]
+    subject: Subject | None
+    amount: Decimal | None
+    change: Decimal | None
+    rate: Decimal | None
+    previous: Decimal | None
+    reason: str | None
+    line: int
+
+
+@dataclass
+class Execution:
+    """决算 against 年初预算 for one subject or project: 完成年初预算的34.43%."""
+
+    unit: Unit
+    topic: str
+    subject: Subject | None
+    project: Project | None
+    budget: Decimal | None
+    final: Decimal | None
+    rate: Decimal | None
+    reason: str | None
+    line: int
+
+
+@dataclass
+class GlossaryTerm:
+    term: str
+    definition: str
+    line: int
+
+
+@dataclass
+class TableInfo:
+    number: int
+    title: str
+    line: int
+    observations: int = 0
+
+
+@dataclass
+class Warning_:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ParsedDocument:
+    source_name: str
+    sha256: str
+    layout: str
+    title: str
+    unit: Unit
+    year: int
+    phase: str  # "budget" or "final"
+    kind: str  # "部门" or "单位"
+    region_name: str
+    region_code: str
+    units: dict[str, Unit] = field(default_factory=dict)
+    subjects: dict[tuple[str, str], Subject] = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)
+    projects: dict[tuple[str, str], Project] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    executions: list[Execution] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    tables: list[TableInfo] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    skipped_rollups: int = 0

@@ -1,0 +1,127 @@
+"""Ingest documents into a store: parse, build each document's graph, replace it atomically."""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from budgetkg import config
+from budgetkg.ingest.graph import document_quads
+from budgetkg.ingest.parse import parse_file
+from budgetkg.ingest.reader import DocumentError
+from budgetkg.ontology import terms as t
+from budgetkg.ontology.names import aliases
+from budgetkg.store import Store
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+@dataclass
+class DocumentReport:
+    path: Path
+    graph: str | None = None
+    title: str = ""
+    tables: int = 0
+    observations: int = 0
+    triples: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def summary(self) -> str:
+        if self.error:
+            return f"FAILED {self.path.name}: {self.error}"
+        return (f"{self.path.name}: {self.title} — {self.tables} tables, {self.observations} observations, "
+                f"{self.triples} triples, {len(self.warnings)} warnings")
+
+
+def document_paths(paths: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".md"}))
+        else:
+            found.append(path)
+    return found
+
+
+def parse_to_quads(path: Path) -> tuple[DocumentReport, list[ox.Quad]]:
+    """Parse one document; errors are reported, never raised (so a batch goes on)."""
+    report = DocumentReport(path)
+    try:
+        document = parse_file(path)
+    except DocumentError as error:
+        report.error = str(error)
+        return report, []
+    graph, quads = document_quads(document)
+    report.graph, report.title = graph, document.title
+    report.tables = len([t for t in document.tables if t.number > 0])
+    report.observations = len(document.facts)
+    report.triples = len(quads)
+    report.warnings = [f"{path}:{w.line}: {w.message}" for w in document.warnings]
+    return report, quads
+
+
+def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] | None = None,
+           batch_size: int = 50) -> list[DocumentReport]:
+    """Ingest documents; each is replaced as a whole, others are untouched."""
+    files = document_paths(paths)
+    reports: list[DocumentReport] = []
+    batch: dict[str, list[ox.Quad]] = {}
+    for index, path in enumerate(files, start=1):
+        report, quads = parse_to_quads(path)
+        reports.append(report)
+        if report.graph:
+            batch[report.graph] = quads
+        if progress:
+            progress(f"[{index}/{len(files)}] {report.summary()}")
+        if len(batch) >= batch_size:
+            store.replace_graphs(batch)
+            batch = {}
+    if batch:
+        store.replace_graphs(batch)
+    if any(r.graph for r in reports):
+        refresh_derived(store)
+    return reports
+
+
+def ensure_data(store: Store, progress: Callable[[str], None] | None = None) -> None:
+    """An empty store gets the bundled corpus."""
+    if store.is_empty():
+        if progress:
+            progress(f"store {store.spec} is empty: ingesting the bundled corpus")
+        ingest(store, [config.CORPUS_DIR], progress)
+
+
+def refresh_derived(store: Store) -> None:
+    """Facts that span documents: the vocabulary, one prefLabel per code, unit aliases."""
+    vocab_graph = ox.NamedNode(str(t.VOCAB_GRAPH))
+    vocab_quads = [ox.Quad(q.subject, q.predicate, q.object, vocab_graph)
+                   for q in ox.parse(path=str(t.HERE / "vocab.ttl"), format=ox.RdfFormat.TURTLE)]
+    labels = store.select(t.SPARQL_PREFIXES + """
+        SELECT ?concept ?label (COUNT(DISTINCT ?g) AS ?n) WHERE {
+          GRAPH ?g { ?concept skos:altLabel ?label ; skos:inScheme ?scheme }
+          FILTER(?scheme IN (bkid:scheme-func, bkid:scheme-econ))
+        } GROUP BY ?concept ?label""")
+    best: dict[str, tuple[int, int, str]] = {}
+    for concept, label, count in labels.rows:
+        key = (int(count.value), -len(label.value), label.value)
+        if concept.value not in best or key > best[concept.value]:
+            best[concept.value] = key
+    derived = ox.NamedNode(str(t.DERIVED_GRAPH))
+    quads = [ox.Quad(ox.NamedNode(c), ox.NamedNode(SKOS + "prefLabel"), ox.Literal(v[2], language="zh"), derived)
+             for c, v in best.items()]
+    names = store.select(t.SPARQL_PREFIXES + """
+        SELECT DISTINCT ?unit ?name WHERE { ?unit a org:Organization ; skos:prefLabel ?name }""")
+    for unit, name in names.rows:
+        for alias in sorted(aliases(name.value)):
+            quads.append(ox.Quad(unit, ox.NamedNode(str(t.BK.alias)), ox.Literal(alias, language="zh"), derived))
+    store.replace_graphs({str(t.VOCAB_GRAPH): vocab_quads, str(t.DERIVED_GRAPH): quads})
+
+
+def print_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

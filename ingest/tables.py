@@ -1,0 +1,650 @@
+"""Table blocks → facts, units, subjects and projects.
+
+A figure's meaning is assembled from three places, most general first: the table title
+("一般公共预算支出情况表": general budget, expenditure), the column header path ("基本支出/人员经费")
+and the row (unit code, subject code and name, project, or a self-describing label such as
+"（一）一般公共预算拨款").  Each is read with the vocabulary's lexicon, so any document that
+words its tables the usual ways is understood without code of its own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from budgetkg.ingest.document import Units, split_code, squeeze
+from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean, is_amount
+from budgetkg.ingest.model import Fact, Indicator, ParsedDocument, Project, Subject, TableInfo, Unit, Warning_
+from budgetkg.ontology.terms import Code, code, functional_classes, lexicon, normalize
+
+GENERAL_MEASURES = {"income", "expenditure"}
+_NUMBERING = [
+    (re.compile(r"^[一二三四五六七八九十]+[、.．]"), 1),
+    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 2),
+    (re.compile(r"^\d+[、.．](?!\d)"), 3),
+    (re.compile(r"^[（(]\d+[）)]"), 4),
+]
+_INDICATOR_HEADS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "指标值": "value", "度量单位": "uom", "计量单位": "uom"}
+
+
+def amount(text: str) -> Decimal | None:
+    text = text.strip().replace(",", "")
+    if not text or text in {"-", "—", "——", "/"}:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def merge(base: dict[str, Code], extra: dict[str, Code]) -> dict[str, Code]:
+    """Refine dimensions; a specific measure (三公, 采购 …) is not undone by a plain 收入/支出."""
+    result = dict(base)
+    for dimension, value in extra.items():
+        current = result.get(dimension)
+        if dimension == "measure" and current and value.notation in GENERAL_MEASURES and current.notation not in GENERAL_MEASURES:
+            continue
+        result[dimension] = value
+    return result
+
+
+def label_dims(text: str) -> tuple[dict[str, Code], list[Code]]:
+    """The code-list values a label names (details may be several)."""
+    found = lexicon().find(text)
+    dims: dict[str, Code] = {}
+    details: list[Code] = []
+    for _, _, item in found:
+        if item.dimension == "detail":
+            details.append(item)
+        else:
+            dims = merge(dims, {item.dimension: item})
+    return dims, details
+
+
+def strip_numbering(label: str) -> tuple[str, int | None]:
+    label = clean(label)
+    if label.startswith(("其中:", "其中：")):
+        return label[3:].strip(), -1
+    for pattern, level in _NUMBERING:
+        match = pattern.match(label)
+        if match:
+            return label[match.end():].strip(), level
+    return label, None
+
+
+@dataclass
+class Column:
+    index: int
+    path: list[str]
+    role: str  # value, unit_code, subject_code, code_lei/kuan/xiang, name, unit_name, project, goal, indicator:*, text, skip
+    dims: dict[str, Code]
+    details: tuple[Code, ...]
+
+    @property
+    def label(self) -> str:
+        return "/".join(p for p in self.path if p)
+
+
+def header_paths(header: list[Row], width: int) -> list[list[str]]:
+    """Spanning header cells filled rightwards within their parent's span."""
+    grid = [[clean(c) for c in row.cells] + [""] * (width - len(row.cells)) for row in header]
+    for r, row in enumerate(grid):
+        for c in range(1, width):
+            if not row[c] and row[c - 1] and [grid[p][c] for p in range(r)] == [grid[p][c - 1] for p in range(r)]:
+                row[c] = row[c - 1]
+    paths = []
+    for c in range(width):
+        path = [grid[r][c] for r in range(len(grid)) if grid[r][c] and not INTEGER.match(grid[r][c]) and grid[r][c] != "**"]
+        deduped: list[str] = []
+        for part in path:
+            if not deduped or deduped[-1] != part:
+                deduped.append(part)
+        paths.append(deduped)
+    return paths
+
+
+def column_role(path: list[str], economic: bool) -> str:
+    text = normalize("".join(path))
+    leaf = normalize(path[-1]) if path else ""
+    if not path:
+        return "text"
+    if leaf in {"类", "款", "项"}:
+        return {"类": "code_lei", "款": "code_kuan", "项": "code_xiang"}[leaf]
+    if leaf in _INDICATOR_HEADS:
+        return f"indicator:{_INDICATOR_HEADS[leaf]}"
+    if "资金性质" in leaf or "资金来源" in leaf:
+        return "qualifier"
+    if "序号" in leaf or "栏次" in leaf or leaf in {"类型", "备注", "指标值类型", "指标值内容", "评(扣)分标准", "指标解释"}:
+        return "skip"
+    if "绩效目标" in leaf or leaf == "年度目标":
+        return "goal"
+    if ("编码" in leaf or "代码" in leaf or "代码" in text[-6:]) and ("科目" in leaf or "科目" in text):
+        return "subject_code"
+    if "编码" in leaf or "代码" in leaf:
+        return "unit_code"
+    if "项目名称" in leaf or leaf in {"项目", "单位(项目)名称"}:
+        return "project" if "单位" not in leaf else "unit_or_project"
+    if "项目单位" in leaf:
+        return "unit_name"
+    if ("部门" in leaf or "单位" in leaf) and "名称" in leaf and "科目" not in leaf:
+        return "unit_name" if "功能" not in leaf else "name"
+    if "名称" in leaf or "科目" in leaf or "品目" in leaf:
+        return "name" if "品目" not in leaf else "text"
+    return "value"
+
+
+def columns_for(block: Block, title_dims: dict[str, Code]) -> list[Column]:
+    width = max(len(r.cells) for r in block.header + block.body)
+    economic = "经济" in block.title or any("经济" in c for r in block.header for c in r.cells)
+    columns = []
+    for index, path in enumerate(header_paths(block.header, width)):
+        role = column_role(path, economic)
+        dims, details = label_dims("/".join(path)) if role == "value" else ({}, [])
+        columns.append(Column(index, path, role, dims, tuple(details)))
+    return columns
+
+
+class TableReader:
+    """Reads the blocks of one document into its ParsedDocument."""
+
+    def __init__(self, document: ParsedDocument) -> None:
+        self.doc = document
+        self.units = Units(document)
+
+    # ------------------------------------------------------------ helpers
+    def warn(self, line: int, message: str) -> None:
+        self.doc.warnings.append(Warning_(line, message))
+
+    def subject(self, scheme: str, code_text: str, label: str) -> Subject:
+        key = (scheme, code_text)
+        label = squeeze(clean(label))
+        existing = self.doc.subjects.get(key)
+        if existing is None or (not existing.label and label):
+            existing = self.doc.subjects[key] = Subject(scheme, code_text, label)
+        return existing
+
+    def project(self, unit: Unit, name: str, line: int) -> Project:
+        name = squeeze(clean(name))
+        key = (unit.key, normalize(name))
+        if key not in self.doc.projects:
+            self.doc.projects[key] = Project(name, unit, line=line)
+        return self.doc.projects[key]
+
+    def fact(self, value: Decimal, unit: Unit, dims: dict[str, Code], details: tuple[Code, ...], info: TableInfo,
+             line: int, column: int, column_label: str, row_label: str, subject: Subject | None = None,
+             project: Project | None = None) -> None:
+        dims = dict(dims)
+        phase = dims.pop("phase").notation if "phase" in dims else self.doc.phase
+        year = self.doc.year
+        if phase.startswith("prior-"):
+            phase, year = phase.removeprefix("prior-"), year - 1
+        if "measure" not in dims and ("exptype" in dims or subject is not None or project is not None):
+            dims["measure"] = code("measure", "expenditure")
+        if "measure" not in dims:
+            self.warn(line, f"table {info.number} '{info.title}': figure {value} in column '{column_label}' has no measure; skipped")
+            return
+        self.doc.facts.append(Fact(value, unit, year, phase, dims, tuple(dict.fromkeys(details)), info.number, line,
+                                   column, column_label, row_label, subject, project))
+        info.observations += 1
+
+    # ------------------------------------------------------------ dispatch
+    def read(self, block: Block) -> None:
+        info = TableInfo(block.number, block.title, block.title_line)
+        self.doc.tables.append(info)
+        title_dims, title_details = label_dims(re.sub(r"^.*?\d{4}\s*年度?", "", block.title))
+        if "绩效" in block.title and "自评" in block.title:
+            self.read_self_evaluation(block, info)
+        elif "绩效" in block.title and "整体" in block.title:
+            self.read_grid(block, info, {}, (), goals_only=True)
+        elif block.body and normalize(block.body[0].cells[0] if block.body[0].cells else "") == "项目名称" or \
+                (block.header and normalize(block.header[0].cells[0]) == "项目名称"):
+            self.read_form(block, info)
+        elif self.is_pairs(block):
+            self.read_pairs(block, info, title_dims)
+        elif block.layout == "text":
+            self.read_text_grid(block, info, title_dims, tuple(title_details))
+        else:
+            self.read_grid(block, info, title_dims, tuple(title_details))
+
+    def is_pairs(self, block: Block) -> bool:
+        if not block.header:
+            return False
+        cells = [normalize(c) for r in block.header for c in r.cells]
+        labels = [c for c in cells if c in {"项目", "收入项目", "支出功能分类科目"} or c.startswith("项目(按")]
+        return len(labels) >= 2
+
+    # ------------------------------------------------------------ paired summary tables (收支总表)
+    def read_pairs(self, block: Block, info: TableInfo, title_dims: dict[str, Code]) -> None:
+        sides = self.pair_sides(block)
+        unit = self.doc.unit
+        stacks: list[list[tuple[int, dict[str, Code], list[Code]]]] = [[] for _ in sides]
+        for row in block.body:
+            for side_index, label, values, columns in self.pair_cells(block, row, sides):
+                if not label and not any(v.strip() for v in values):
+                    continue
+                text, level = strip_numbering(label)
+                key = normalize(text)
+                dims, details = label_dims(text)
+                if key in functional_classes():
+                    subject = self.subject("func", functional_classes()[key], text)
+                    dims = merge(dims, {"measure": code("measure", "expenditure")})
+                else:
+                    subject = None
+                stack = stacks[side_index]
+                if level is None:
+                    level = 2 if (stack and not {"measure"} & dims.keys() and dims and subject is None) else 1
+                elif level == -1:
+                    level = (stack[-1][0] + 1) if stack else 2
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                inherited: dict[str, Code] = {}
+                inherited_details: list[Code] = []
+                for _, parent_dims, parent_details in stack:
+                    inherited = merge(inherited, parent_dims)
+                    inherited_details += parent_details
+                stack.append((level, dims, details))
+                if key in TOTAL_LABELS:
+                    side_measure = merge(title_dims, columns[0].dims if columns else {}).get("measure")
+                    if side_measure and side_measure.notation in GENERAL_MEASURES:
+                        dims = {"measure": code("measure", side_measure.notation + "-total")}
+                if not dims and not details and subject is None:
+                    if any(amount(v) is not None for v in values):
+                        self.warn(row.line, f"table {info.number} '{block.title}': row '{label}' not recognised; its figures are skipped")
+                    continue
+                for value_text, column in zip(values, columns):
+                    value = amount(value_text)
+                    if value is None:
+                        continue
+                    merged = merge(merge(merge(title_dims, column.dims), inherited), dims)
+                    if subject is not None and merged.get("measure", code("measure", "income")).notation != "expenditure":
+                        merged = merge(merged, {"measure": code("measure", "expenditure")})
+                    self.fact(value, unit, merged, tuple(inherited_details + details + list(column.details)), info,
+                              row.line, column.index, column.label, clean(label), subject=subject)
+
+    def pair_sides(self, block: Block) -> list[list[Column]]:
+        """The value columns of each side (收入 | 支出) of a paired table."""
+        if block.layout == "tab":
+            columns = columns_for(block, {})
+            sides: list[list[Column]] = []
+            for column in columns:
+                leaf = normalize(column.path[-1]) if column.path else ""
+                if leaf in {"项目", "收入项目", "支出功能分类科目"} or leaf.startswith("项目(按"):
+                    sides.append([])
+                elif sides and column.role == "value" and "行次" not in leaf:
+                    sides[-1].append(column)
+            return sides
+        # text layout: split the flattened header at each 项目
+        words = [normalize(t) for r in block.header for t in r.cells]
+        tops = [w for w in words if w in {"收入", "支出"}]
+        sides, current = [], None
+        text = "".join(words)
+        for part_index, part in enumerate(re.split(r"项目", text)[1:]):
+            names = [m for m in re.findall(r"金额|决算数|预算数|合计|一般公共预算财政拨款|政府性基金预算财政拨款|国有资本经营预算财政拨款", part)]
+            side_dims = label_dims(tops[part_index])[0] if part_index < len(tops) else {}
+            current = [Column(i, [tops[part_index] if part_index < len(tops) else "", n], "value",
+                              merge(side_dims, label_dims(n)[0]), ()) for i, n in enumerate(names)]
+            sides.append(current)
+        return sides
+
+    def pair_cells(self, block: Block, row: Row, sides: list[list[Column]]) -> list[tuple[int, str, list[str], list[Column]]]:
+        if block.layout == "tab":
+            result = []
+            columns = columns_for(block, {})
+            label_indexes = [c.index for c in columns if c.path and (normalize(c.path[-1]) in {"项目", "收入项目", "支出功能分类科目"} or normalize(c.path[-1]).startswith("项目(按"))]
+            for side_index, start in enumerate(label_indexes):
+                label = row.cells[start] if start < len(row.cells) else ""
+                side_columns = sides[side_index]
+                values = [row.cells[c.index] if c.index < len(row.cells) else "" for c in side_columns]
+                result.append((side_index, label, values, side_columns))
+            return result
+        # text layout: segments of label + figures; bare integers are 行次 numbers
+        segments: list[tuple[str, list[str]]] = []
+        for token in row.cells:
+            if is_amount(token):
+                if segments:
+                    segments[-1][1].append(token)
+            elif INTEGER.match(token):
+                continue
+            else:
+                segments.append((token, []))
+        result: list[tuple[int, str, list[str], list[Column]]] = []
+        for label, values in segments:
+            used = {r[0] for r in result}
+            candidates = [i for i, s in enumerate(sides) if len(s) == len(values) and i not in used] or \
+                [i for i in range(len(sides)) if i not in used] or [len(sides) - 1]
+            index = candidates[0]
+            if len(candidates) > 1:
+                dims = label_dims(label)[0]
+                is_spending = normalize(strip_numbering(label)[0]) in functional_classes() or \
+                    dims.get("measure", code("measure", "income")).notation in {"expenditure", "expenditure-total", "carryforward", "surplus-distribution"}
+                index = candidates[-1] if is_spending else candidates[0]
+            result.append((index, label, values, sides[index]))
+        return result
+
+    # ------------------------------------------------------------ grids with unit, subject and project rows
+    def read_grid(self, block: Block, info: TableInfo, title_dims: dict[str, Code], title_details: tuple[Code, ...],
+                  goals_only: bool = False) -> None:
+        columns = columns_for(block, title_dims)
+        economic = "经济" in block.title or any("经济" in c for r in block.header for c in r.cells)
+        scheme = "econ" if economic else "func"
+        rows = []
+        unit_rows = []
+        for row in block.body:
+            cells = row.cells + [""] * (len(columns) - len(row.cells))
+            by_role: dict[str, str] = {}
+            for column in columns:
+                text = cells[column.index].strip() if column.index < len(cells) else ""
+                if text and column.role != "value" and column.role not in by_role:
+                    by_role[column.role] = text
+            if normalize(by_role.get("unit_name", "")) in TOTAL_LABELS:
+                by_role.pop("unit_name")
+            rows.append((row, cells, by_role))
+            if by_role.get("unit_code") or by_role.get("unit_name"):
+                unit_rows.append(by_role)
+        has_own_row = any(self.row_unit(r, block.number) is self.doc.unit for r in unit_rows)
+        current_unit = self.doc.unit
+        current_project: Project | None = None
+        lei = kuan = ""
+        indicator_state: dict[str, str] = {}
+        for row, cells, by_role in rows:
+            label = by_role.get("name", "")
+            subject = None
+            project = None
+            skip_values = goals_only
+            first_text = normalize(next((c for c in cells if c.strip()), ""))
+            if normalize(by_role.get("unit_name", "")) in TOTAL_LABELS:
+                by_role.pop("unit_name")
+            if by_role.get("unit_code") or (by_role.get("unit_name") and "project" not in by_role and "unit_or_project" not in by_role):
+                unit = self.row_unit(by_role, block.number, row.line)
+                self.units.relate(unit)
+                if unit is not self.doc.unit and self.units.is_ancestor(unit):
+                    self.doc.skipped_rollups += 1
+                    current_unit = self.doc.unit
+                    continue
+                current_unit = unit
+                current_project = None
+            elif by_role.get("unit_or_project"):
+                code_text = by_role.get("unit_code")
+                name = by_role["unit_or_project"]
+                unit = self.units.get(code_text, name, row.line) if self.units.same_name(name, self.doc.unit.name) else None
+                if unit is not None:
+                    current_unit = unit
+                else:
+                    project = current_project = self.project(current_unit, name, row.line)
+            elif first_text in TOTAL_LABELS or normalize(label) in TOTAL_LABELS:
+                if has_own_row:
+                    continue
+                current_unit = self.doc.unit
+            if "project" in by_role and normalize(by_role["project"]) not in TOTAL_LABELS:
+                owner = current_unit
+                if by_role.get("unit_name"):
+                    owner = self.units.get(None, by_role["unit_name"], row.line)
+                project = current_project = self.project(owner, by_role["project"], row.line)
+            code_text = by_role.get("subject_code", "")
+            if "code_lei" in by_role or "code_kuan" in by_role or "code_xiang" in by_role:
+                lei = by_role.get("code_lei", lei if "code_kuan" in by_role else "")
+                if "code_kuan" in by_role:
+                    kuan = by_role["code_kuan"]
+                code_text = lei + (by_role.get("code_kuan", kuan) if ("code_kuan" in by_role or "code_xiang" in by_role) else "") + by_role.get("code_xiang", "")
+                if "code_lei" in by_role and "code_kuan" not in by_role:
+                    code_text = lei
+            code_text = normalize(code_text)
+            if code_text and CODE.match(code_text) and not by_role.get("unit_code"):
+                subject = self.subject(scheme, code_text, label)
+            if "goal" in by_role and (project or current_project):
+                target = project or current_project
+                if target and not target.goal:
+                    target.goal = by_role["goal"]
+            if any(role.startswith("indicator:") for role in by_role) and (project or current_project):
+                for role, text in by_role.items():
+                    if role.startswith("indicator:"):
+                        indicator_state[role.split(":")[1]] = text
+                for level in ("level1", "level2"):
+                    indicator_state.setdefault(level, "")
+                if by_role.get("indicator:level3") and "indicator:value" in by_role:
+                    target = project or current_project
+                    assert target is not None
+                    target.indicators.append(Indicator(indicator_state.get("level1", ""), indicator_state.get("level2", ""),
+                                                       by_role["indicator:level3"], by_role["indicator:value"],
+                                                       by_role.get("indicator:uom"), row.line))
+                elif by_role.get("indicator:level2") and not by_role.get("indicator:level3"):
+                    pass
+            if skip_values:
+                continue
+            qualifier_dims, qualifier_details = label_dims(by_role.get("qualifier", ""))
+            row_dims, row_details = label_dims(label) if subject is None and project is None and not by_role.get("unit_code") and label and normalize(label) not in TOTAL_LABELS else ({}, [])
+            if label and subject is None and project is None and not row_dims and not by_role.get("unit_code") and normalize(label) not in TOTAL_LABELS \
+                    and not by_role.get("unit_name") and any(amount(cells[c.index]) is not None for c in columns if c.role == "value"):
+                if block.layout == "tab" and not code_text:
+                    self.warn(row.line, f"table {block.number} '{block.title}': row '{label}' has figures but no code, unit or project; skipped")
+                    continue
+            for column in columns:
+                if column.role != "value":
+                    continue
+                value = amount(cells[column.index]) if column.index < len(cells) else None
+                if value is None:
+                    continue
+                dims = merge(merge(merge(title_dims, column.dims), qualifier_dims), row_dims)
+                self.fact(value, current_unit, dims, title_details + column.details + tuple(row_details + qualifier_details), info,
+                          row.line, column.index, column.label, clean(label or by_role.get("project", "") or first_text),
+                          subject=subject, project=project)
+
+    def row_unit(self, by_role: dict[str, str], table: int, line: int | None = None) -> Unit:
+        code_text = by_role.get("unit_code")
+        name = by_role.get("unit_name") or by_role.get("name") or by_role.get("unit_or_project") or ""
+        if code_text:
+            code_text, rest = split_code(code_text + name) if not CODE.match(normalize(code_text)) else (normalize(code_text), name)
+        return self.units.get(code_text, name, line)
+
+    # ------------------------------------------------------------ text-layout grids (PDF)
+    def text_columns(self, block: Block, title_dims: dict[str, Code]) -> tuple[list[Column], dict[str, Code]]:
+        """Column meanings of a flattened PDF header, matched to the number of figures."""
+        text = normalize("".join("".join(r.cells) for r in block.header))
+        text = re.sub(r"栏次[\d栏次]*$|栏次.*$", "", text)
+        words = [(m.start(), m.end(), item) for m, item in self._column_words(text)]
+        widths = [sum(1 for t in r.cells if is_amount(t)) for r in block.body]
+        width = max(widths) if widths else 0
+        tokens = [item for _, _, item in words]
+        context: dict[str, Code] = {}
+        tokens = self._expand_levels(tokens, width)
+        while len(tokens) > width and tokens:
+            head = tokens.pop(0)
+            if isinstance(head, Code):
+                context = merge(context, {head.dimension: head})
+        columns = []
+        for index, item in enumerate(tokens):
+            dims: dict[str, Code] = {}
+            label_parts = []
+            for part in item if isinstance(item, tuple) else (item,):
+                if isinstance(part, Code):
+                    dims = merge(dims, {part.dimension: part})
+                    label_parts.append(part.label)
+                else:
+                    label_parts.append(part)
+            columns.append(Column(index, label_parts, "value", dims, ()))
+        return columns, context
+
+    @staticmethod
+    def _column_words(text: str):
+        lex = lexicon()
+        pattern = re.compile("|".join(sorted([re.escape(k) for k in lex.entries] + ["合计", "小计", "金额"], key=len, reverse=True)))
+        for match in pattern.finditer(text):
+            yield match, lex.entries.get(match.group(), match.group())
+
+    @staticmethod
+    def _expand_levels(tokens: list, width: int) -> list:
+        """Rebuild a header that a PDF flattened level by level (预算数 决算数 / 合计 … / 小计 …)."""
+        if len(tokens) <= width or width == 0:
+            return tokens
+        levels: list[list] = [[]]
+        for token in tokens:
+            if token in ("合计", "小计") and levels[-1] and levels[-1][-1] not in ("合计", "小计") and \
+                    not (isinstance(levels[-1][-1], Code) and levels[-1][-1].dimension == "measure" and len(levels) > 1 and token == "合计"):
+                if any(t in ("合计", "小计") for t in levels[-1]) or len(levels) == 1:
+                    levels.append([])
+            levels[-1].append(token)
+        if len(levels) < 2:
+            return tokens
+        from budgetkg.ontology.terms import broader_codes
+        broader = broader_codes()
+        tree: list = [(t,) for t in levels[0]]
+        for level in levels[1:]:
+            expandable = [i for i, node in enumerate(tree) if any(isinstance(t, Code) and broader.get(t.iri) == node[-1].iri
+                                                                     for t in level if isinstance(node[-1], Code))]
+            if not expandable:
+                expandable = [i for i, node in enumerate(tree) if isinstance(node[-1], Code) and node[-1].dimension in {"phase", "measure"}
+                              and not (node[-1].dimension == "measure" and any(isinstance(t, Code) and t.dimension == "measure" for t in level))]
+                if not expandable or len(level) % len(expandable):
+                    expandable = [i for i, node in enumerate(tree) if isinstance(node[-1], Code) and node[-1].notation == "expenditure"]
+            if not expandable or len(level) % len(expandable):
+                return tokens
+            size = len(level) // len(expandable)
+            chunks = [level[i * size:(i + 1) * size] for i in range(len(expandable))]
+            new_tree = []
+            for i, node in enumerate(tree):
+                if i in expandable:
+                    chunk = chunks[expandable.index(i)]
+                    new_tree.extend(node + (t,) if t not in ("合计", "小计") else node for t in chunk)
+                else:
+                    new_tree.append(node)
+            tree = new_tree
+        return [tuple(t for t in node if t not in ("合计", "小计")) or ("合计",) for node in tree]
+
+    def read_text_grid(self, block: Block, info: TableInfo, title_dims: dict[str, Code], title_details: tuple[Code, ...]) -> None:
+        columns, context = self.text_columns(block, title_dims)
+        economic = "经济" in block.title or any("经济" in c for r in block.header for c in r.cells)
+        scheme = "econ" if economic else "func"
+        base = merge(title_dims, context)
+        header_words = re.findall(r"金额", normalize("".join("".join(r.cells) for r in block.header)))
+        for row in block.body:
+            segments: list[tuple[str, str, list[str]]] = []
+            for token in row.cells:
+                if CODE.match(normalize(token)) and (not segments or segments[-1][2] or not segments[-1][1]):
+                    segments.append((normalize(token), "", []))
+                elif is_amount(token):
+                    if not segments:
+                        segments.append(("", "", []))
+                    segments[-1][2].append(token)
+                elif not INTEGER.match(token):
+                    if segments and not segments[-1][2]:
+                        code_text, label, values = segments[-1]
+                        segments[-1] = (code_text, label + token, values)
+                    else:
+                        segments.append(("", token, []))
+            single = len(segments) > 1 or header_words.count("金额") > 1
+            for code_text, label, values in segments:
+                subject = self.subject(scheme, code_text, label) if code_text else None
+                row_dims, row_details = label_dims(label) if subject is None and normalize(label) not in TOTAL_LABELS else ({}, [])
+                if subject is None and label and normalize(label) not in TOTAL_LABELS and not row_dims:
+                    self.warn(row.line, f"table {block.number} '{block.title}': row '{label}' not recognised; its figures are skipped")
+                    continue
+                row_columns = [Column(0, ["金额"], "value", {}, ())] if single else columns
+                if not single and len(values) != len(columns):
+                    self.warn(row.line, f"table {block.number} '{block.title}': {len(values)} figures for {len(columns)} columns; row skipped")
+                    continue
+                for value_text, column in zip(values, row_columns):
+                    value = amount(value_text)
+                    if value is not None:
+                        dims = merge(merge(base, column.dims), row_dims)
+                        self.fact(value, self.doc.unit, dims, title_details + tuple(row_details), info, row.line,
+                                  column.index, column.label, clean(label) or "合计", subject=subject)
+
+    # ------------------------------------------------------------ key-value project forms
+    def read_form(self, block: Block, info: TableInfo) -> None:
+        rows = block.header + block.body
+        name = next((r.cells[1] for r in rows if r.cells and normalize(r.cells[0]) == "项目名称" and len(r.cells) > 1), "")
+        if not name:
+            self.warn(block.title_line, f"table {block.number} '{block.title}': project form without a project name; skipped")
+            return
+        unit = self.doc.unit
+        for row in rows:
+            cells = [c for c in row.cells]
+            for i, cell in enumerate(cells[:-1]):
+                key = normalize(cell)
+                if key.startswith("主管部门") and cells[i + 1]:
+                    code_text, parent_name = split_code(cells[i + 1])
+                    parent = self.units.get(code_text, parent_name, row.line)
+                    if parent is not self.doc.unit and self.doc.unit.parent is None:
+                        self.doc.unit.parent = parent
+                if key == "实施单位" and cells[i + 1]:
+                    unit = self.units.get(*split_code(cells[i + 1]), row.line)
+        project = self.project(unit, name, block.title_line)
+        level1 = level2 = ""
+        in_indicators = False
+        for row in rows:
+            cells = row.cells
+            key = normalize(cells[0]) if cells else ""
+            rest = [c for c in cells[1:] if c.strip()]
+            if key in {"年度目标", "年度绩效目标"} and rest:
+                project.goal = project.goal or rest[0]
+            elif key.startswith("项目资金") or key == "" and rest and rest[0].startswith(("其中", "上年结转", "其他资金")) and not in_indicators:
+                label = rest[0] if rest else ""
+                value = amount(rest[-1]) if len(rest) > 1 else None
+                if value is not None:
+                    dims = {"measure": code("measure", "expenditure")}
+                    dims = merge(dims, label_dims(label)[0]) if not label.startswith("年度资金总额") else dims
+                    self.fact(value, unit, dims, (), info, row.line, len(cells) - 1, label, name, project=project)
+            elif key == "绩效指标":
+                in_indicators = True
+            elif in_indicators:
+                parts = [c.strip() for c in cells]
+                while len(parts) < 5:
+                    parts.append("")
+                if parts[0] and not parts[1]:
+                    parts = [""] + parts  # a row that lost its leading empty cell
+                level1 = parts[1] or level1
+                level2 = parts[2] or level2
+                if parts[3] and parts[4]:
+                    project.indicators.append(Indicator(level1, level2, parts[3], parts[4], None, row.line))
+
+    # ------------------------------------------------------------ PDF self-evaluation form (绩效自评表)
+    def read_self_evaluation(self, block: Block, info: TableInfo) -> None:
+        fields: dict[str, str] = {}
+        for row in block.header + block.body:
+            cells = row.cells
+            for i, cell in enumerate(cells[:-1]):
+                if normalize(cell) in {"项目名称", "项目实施单位", "主管部门", "项目编码"}:
+                    fields[normalize(cell)] = cells[i + 1]
+        if "项目名称" not in fields:
+            self.warn(block.title_line, f"table {block.number} '{block.title}': no project name; skipped")
+            return
+        unit = self.units.get(*split_code(fields["项目实施单位"]), block.title_line) if "项目实施单位" in fields else self.doc.unit
+        if "主管部门" in fields:
+            parent = self.units.get(*split_code(fields["主管部门"]), block.title_line)
+            if unit.parent is None and parent is not unit:
+                unit.parent = parent
+        project = self.project(unit, fields["项目名称"], block.title_line)
+        heads = next((r.cells for r in block.header if r.cells and normalize(r.cells[0]) == "资金来源"), [])
+        head_dims = [label_dims(h)[0] for h in heads[1:]]
+        for row in block.body:
+            label = normalize(row.cells[0]) if row.cells else ""
+            if label != "合计":
+                continue
+            values = row.cells[1:]
+            for index, (text, dims) in enumerate(zip(values, head_dims)):
+                value = amount(text.rstrip("%"))
+                if value is None:
+                    continue
+                if text.endswith("%"):
+                    self.doc.executions.append(_execution(unit, project, values, head_dims, row.line))
+                    continue
+                if "phase" not in dims:
+                    continue
+                details = label_dims(heads[index + 1])[1]
+                self.fact(value, unit, merge({"measure": code("measure", "expenditure")}, dims), tuple(details), info,
+                          row.line, index + 1, heads[index + 1], fields["项目名称"], project=project)
+
+
+def _execution(unit: Unit, project: Project, values: list[str], head_dims: list[dict[str, Code]], line: int):
+    from budgetkg.ingest.model import Execution
+
+    budget = final = rate = None
+    for text, dims in zip(values, head_dims):
+        phase = dims.get("phase")
+        if text.endswith("%"):
+            rate = amount(text.rstrip("%"))
+        elif phase is not None and phase.notation == "budget" and budget is None:
+            budget = amount(text)
+        elif phase is not None and phase.notation == "final":
+            final = amount(text)
+    return Execution(unit, project.name, None, project, budget, final, rate, None, line)

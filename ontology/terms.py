@@ -1,0 +1,200 @@
+"""Namespaces, IRIs and the code lists of vocab.ttl as lookup tables.
+
+vocab.ttl is the one source of truth: the lexicon below is built from its skos:altLabels, so
+ingest (reading table titles, headers and row labels) and ask (reading questions) recognise
+exactly the same wordings.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+import rdflib
+from rdflib.namespace import SKOS
+
+HERE = Path(__file__).parent
+BK = rdflib.Namespace("https://w3id.org/budgetkg/def#")
+ID = rdflib.Namespace("https://w3id.org/budgetkg/id/")
+QB = rdflib.Namespace("http://purl.org/linked-data/cube#")
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+SDMX_ATTR = rdflib.Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+
+PREFIXES = {
+    "bk": str(BK),
+    "bkid": str(ID),
+    "qb": str(QB),
+    "skos": str(SKOS),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+# The code-list dimensions of an observation, by the scheme that lists their values.
+DIMENSION_SCHEMES = {
+    "phase": BK.PhaseScheme,
+    "measure": BK.MeasureScheme,
+    "fund": BK.FundScheme,
+    "exptype": BK.ExpenditureTypeScheme,
+    "detail": BK.DetailScheme,
+}
+DIMENSION_PROPERTIES = {
+    "phase": BK.phase,
+    "measure": BK.measure,
+    "fund": BK.fundSource,
+    "exptype": BK.expenditureType,
+    "detail": BK.detail,
+}
+
+_SPACES = re.compile(r"[\s\u3000]+")
+_QUOTES = str.maketrans("", "", "“”\"'‘’*")
+
+
+def normalize(text: str) -> str:
+    """Compare form of a label: NFKC (full-width to half-width), no spaces, no quotes."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+
+
+@dataclass(frozen=True)
+class Code:
+    """One value of a code list: its dimension, IRI, short notation and Chinese label."""
+
+    dimension: str
+    iri: str
+    notation: str
+    label: str
+
+
+class Lexicon:
+    """Longest-match recognition of code-list wordings inside a piece of text."""
+
+    def __init__(self, entries: dict[str, Code]) -> None:
+        self.entries = entries
+        alternatives = sorted(entries, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(a) for a in alternatives))
+
+    def find(self, text: str) -> list[tuple[int, int, Code]]:
+        """(start, end, code) of every non-overlapping match in normalize(text), longest first."""
+        return [(m.start(), m.end(), self.entries[m.group()]) for m in self._pattern.finditer(normalize(text))]
+
+    def dimensions(self, text: str) -> dict[str, Code]:
+        """The codes that text names, one per dimension; a later mention refines an earlier one."""
+        found: dict[str, Code] = {}
+        for _, _, code in self.find(text):
+            found[code.dimension] = code
+        return found
+
+
+@cache
+def vocabulary() -> rdflib.Graph:
+    return rdflib.Graph().parse(HERE / "vocab.ttl", format="turtle")
+
+
+@cache
+def codes() -> dict[str, Code]:
+    """Every code-list value by IRI."""
+    graph = vocabulary()
+    result: dict[str, Code] = {}
+    for dimension, scheme in DIMENSION_SCHEMES.items():
+        for concept in graph.subjects(SKOS.inScheme, scheme):
+            result[str(concept)] = Code(
+                dimension,
+                str(concept),
+                str(graph.value(concept, SKOS.notation)),
+                str(graph.value(concept, SKOS.prefLabel)),
+            )
+    return result
+
+
+@cache
+def code(dimension: str, notation: str) -> Code:
+    for item in codes().values():
+        if item.dimension == dimension and item.notation == notation:
+            return item
+    raise KeyError(f"{dimension}:{notation}")
+
+
+@cache
+def lexicon() -> Lexicon:
+    graph = vocabulary()
+    entries: dict[str, Code] = {}
+    for iri, item in codes().items():
+        for label in [item.label, *graph.objects(rdflib.URIRef(iri), SKOS.altLabel)]:
+            entries[normalize(str(label))] = item
+    return Lexicon(entries)
+
+
+@cache
+def broader_codes() -> dict[str, str]:
+    """Code IRI → its skos:broader code IRI (三公 parts → 三公, 一般公共预算 → 财政拨款, …)."""
+    graph = vocabulary()
+    return {str(s): str(o) for s, o in graph.subject_objects(SKOS.broader)}
+
+
+@cache
+def functional_classes() -> dict[str, str]:
+    """Normalised 类 name → code, to place summary-table rows that give a name only."""
+    with open(HERE / "func_classes.csv", encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {normalize(row["name"]): row["code"] for row in rows}
+
+
+@cache
+def regions() -> dict[str, str]:
+    """Region name → GB/T 2260 code (provinces and prefecture-level cities)."""
+    with open(HERE / "regions.csv", encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {row["name"]: row["code"] for row in rows}
+
+
+# ---------------------------------------------------------------- instance IRIs
+def _segment(text: str) -> str:
+    return quote(text, safe="")
+
+
+def region_iri(region_code: str) -> rdflib.URIRef:
+    return ID[f"region/{region_code}"]
+
+
+def unit_iri(region_code: str, code: str | None, name: str) -> rdflib.URIRef:
+    return ID[f"unit/{region_code}/{code}"] if code else ID[f"unit/{region_code}/name/{_segment(name)}"]
+
+
+def document_iri(sha256: str) -> rdflib.URIRef:
+    return ID[f"doc/{sha256[:16]}"]
+
+
+def table_iri(doc: rdflib.URIRef, number: int) -> rdflib.URIRef:
+    return rdflib.URIRef(f"{doc}/table/{number}")
+
+
+def subject_iri(scheme: str, code: str) -> rdflib.URIRef:
+    return ID[f"{scheme}/{code}"]
+
+
+def project_iri(unit: rdflib.URIRef, year: int, name: str) -> rdflib.URIRef:
+    return rdflib.URIRef(f"{unit}/project/{year}/{_segment(name)}")
+
+
+def observation_iri(unit_key: str, year: int, phase: str, doc_sha: str, table: int, line: int, column: int) -> rdflib.URIRef:
+    return ID[f"obs/{unit_key}/{year}/{phase}/{doc_sha[:8]}-t{table}-l{line}-c{column}"]
+
+
+def term_iri(name: str) -> rdflib.URIRef:
+    return ID[f"term/{_segment(normalize(name))}"]
+
+
+SCHEME_FUNC = ID["scheme-func"]
+SCHEME_ECON = ID["scheme-econ"]
+GLOSSARY_SCHEME = BK.GlossaryScheme
+DERIVED_GRAPH = ID["graph/derived"]
+VOCAB_GRAPH = ID["graph/vocabulary"]
