@@ -45,6 +45,8 @@ class Text:
         position = 0
         for paragraph in paragraphs:
             text = squeeze(paragraph.text)
+            if re.fullmatch(r"[-–—]\s*\d+\s*[-–—]", text):
+                continue  # a page number between the two halves of a wrapped sentence
             # a wrapped PDF line continues its sentence; a paragraph or heading ends it
             if parts and (not wrapped or re.search(r"[。：:；;！!？?]$", parts[-1]) or len(parts[-1]) < 25):
                 parts[-1] += "\n"
@@ -74,6 +76,7 @@ def read_narrative(document: ParsedDocument, paragraphs: list[Paragraph], reader
     _changes(document, text, reader)
     _executions(document, text, reader)
     _key_projects(document, text, reader)
+    _stated_amounts(document, text, reader)
     _glossary(document, paragraphs)
 
 
@@ -207,7 +210,44 @@ def _key_projects(document: ParsedDocument, text: Text, reader: TableReader) -> 
             info = TableInfo(0, "正文", 0)
             document.tables.append(info)
         reader.fact(value, document.unit, {"measure": code("measure", "expenditure"), "exptype": code("exptype", "project")},
-                    (), info, line, 0, "预算资金", match["name"], project=project)
+                    (), info, line, match.start(), "预算资金", match["name"], project=project)
+
+
+SPECIFIC_MEASURES = ("sangong", "abroad", "reception", "vehicle", "vehicle-purchase", "vehicle-operation", "meeting",
+                     "training", "procurement", "purchase-service", "operating-cost")
+
+
+def _stated_amounts(document: ParsedDocument, text: Text, reader: TableReader) -> None:
+    """'政府采购预算总额2419.85万元', '培训费预算 2.85 万元': figures some documents give only in the text."""
+    from budgetkg.ontology.terms import lexicon
+
+    words = [w for w, c in lexicon().entries.items() if c.dimension == "measure" and c.notation in SPECIFIC_MEASURES]
+    pattern = re.compile(
+        "(?P<word>" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+        rf"(?P<link>(?:支出)?(?:年初预算|预算|决算)?(?:总额|数)?(?:为|是)?)[:：]?(?P<amount>{NUMBER})万元"
+    )
+    kept = [i for i, ch in enumerate(text.text) if ch not in "“”\""]  # quotes dropped, positions kept
+    normalized = "".join(text.text[i] for i in kept)
+    info = None
+    for match in pattern.finditer(normalized):
+        value = _decimal(match["amount"])
+        if value is None:
+            continue
+        if info is None:
+            info = next((t for t in document.tables if t.number == 0), None)
+            if info is None:
+                from budgetkg.ingest.model import TableInfo
+
+                info = TableInfo(0, "正文", 0)
+                document.tables.append(info)
+        measure = lexicon().entries[match["word"]]
+        dims = {"measure": measure}
+        if "决算" in match["link"]:
+            dims["phase"] = code("phase", "final")
+        elif "预算" in match["link"]:
+            dims["phase"] = code("phase", "budget")
+        offset = kept[match.start()]
+        reader.fact(value, document.unit, dims, (), info, text.line_at(offset), offset, "正文", match.group(0))
 
 
 def _glossary(document: ParsedDocument, paragraphs: list[Paragraph]) -> None:

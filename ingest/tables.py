@@ -150,6 +150,7 @@ class TableReader:
     def __init__(self, document: ParsedDocument) -> None:
         self.doc = document
         self.units = Units(document)
+        self._cells: set[tuple[int, int, int]] = set()
 
     # ------------------------------------------------------------ helpers
     def warn(self, line: int, message: str) -> None:
@@ -183,6 +184,9 @@ class TableReader:
         if "measure" not in dims:
             self.warn(line, f"table {info.number} '{info.title}': figure {value} in column '{column_label}' has no measure; skipped")
             return
+        while (info.number, line, column) in self._cells:  # two figures of one cell position (side-by-side groups)
+            column += 1000
+        self._cells.add((info.number, line, column))
         self.doc.facts.append(Fact(value, unit, year, phase, dims, tuple(dict.fromkeys(details)), info.number, line,
                                    column, column_label, row_label, subject, project))
         info.observations += 1
@@ -354,7 +358,14 @@ class TableReader:
             first_text = normalize(next((c for c in cells if c.strip()), ""))
             if normalize(by_role.get("unit_name", "")) in TOTAL_LABELS:
                 by_role.pop("unit_name")
-            if by_role.get("unit_code") or (by_role.get("unit_name") and "project" not in by_role and "unit_or_project" not in by_role):
+            if by_role.get("unit_or_project"):
+                code_text = by_role.get("unit_code")
+                name = by_role["unit_or_project"]
+                if self.units.same_name(name, self.doc.unit.name):
+                    current_unit = self.units.get(code_text, name, row.line)
+                else:
+                    project = current_project = self.project(current_unit, name, row.line)
+            elif by_role.get("unit_code") or (by_role.get("unit_name") and "project" not in by_role):
                 unit = self.row_unit(by_role, block.number, row.line)
                 self.units.relate(unit)
                 if unit is not self.doc.unit and self.units.is_ancestor(unit):
@@ -363,14 +374,6 @@ class TableReader:
                     continue
                 current_unit = unit
                 current_project = None
-            elif by_role.get("unit_or_project"):
-                code_text = by_role.get("unit_code")
-                name = by_role["unit_or_project"]
-                unit = self.units.get(code_text, name, row.line) if self.units.same_name(name, self.doc.unit.name) else None
-                if unit is not None:
-                    current_unit = unit
-                else:
-                    project = current_project = self.project(current_unit, name, row.line)
             elif first_text in TOTAL_LABELS or normalize(label) in TOTAL_LABELS:
                 if has_own_row:
                     continue
@@ -532,7 +535,7 @@ class TableReader:
                     else:
                         segments.append(("", token, []))
             single = len(segments) > 1 or header_words.count("金额") > 1
-            for code_text, label, values in segments:
+            for segment_index, (code_text, label, values) in enumerate(segments):
                 subject = self.subject(scheme, code_text, label) if code_text else None
                 row_dims, row_details = label_dims(label) if subject is None and normalize(label) not in TOTAL_LABELS else ({}, [])
                 if subject is None and label and normalize(label) not in TOTAL_LABELS and not row_dims:
@@ -547,7 +550,7 @@ class TableReader:
                     if value is not None:
                         dims = merge(merge(base, column.dims), row_dims)
                         self.fact(value, self.doc.unit, dims, title_details + tuple(row_details), info, row.line,
-                                  column.index, column.label, clean(label) or "合计", subject=subject)
+                                  segment_index * 100 + column.index, column.label, clean(label) or "合计", subject=subject)
 
     # ------------------------------------------------------------ key-value project forms
     def read_form(self, block: Block, info: TableInfo) -> None:

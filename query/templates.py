@@ -1,0 +1,139 @@
+"""Parameterised SPARQL, one template per kind of question.
+
+Only IRIs from the catalog and numbers are ever put into a query; a question's own words never
+are.  `iri()` refuses anything that is not a plain absolute IRI.
+"""
+from __future__ import annotations
+
+import re
+
+from budgetkg.ontology.terms import SPARQL_PREFIXES
+
+_SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+def iri(value: str) -> str:
+    if not _SAFE_IRI.match(value):
+        raise ValueError(f"not an IRI: {value!r}")
+    return f"<{value}>"
+
+
+def values(variable: str, iris: list[str]) -> str:
+    return f"VALUES ?{variable} {{ {' '.join(iri(i) for i in iris)} }}"
+
+
+def observations(units: list[str], phase: str, measure: str | None, fund: str | None, exptype: str | None,
+                 subject: tuple[str, str] | None, project: str | None, year: int | None) -> str:
+    """Candidate figures for units; the caller picks the most aggregate one per unit and year."""
+    lines = [values("unit", units),
+             f"?o bk:unit ?unit ; bk:phase {iri(phase)} ; bk:fiscalYear ?year ; bk:amount ?amount ;",
+             "   bk:line ?line ; bk:table ?table ; prov:wasDerivedFrom ?doc ."]
+    if measure:
+        lines.append(f"?o bk:measure {iri(measure)} .")
+    if year is not None:
+        lines.append(f"FILTER(?year = {int(year)})")
+    if subject:
+        predicate, concept = subject
+        lines.append(f"?o {predicate} {iri(concept)} .")
+    else:
+        lines.append("FILTER NOT EXISTS { ?o bk:functionalSubject ?anyFunctional }")
+        lines.append("FILTER NOT EXISTS { ?o bk:economicSubject ?anyEconomic }")
+    if project:
+        lines.append(f"?o bk:project {iri(project)} .")
+    else:
+        lines.append("FILTER NOT EXISTS { ?o bk:project ?anyProject }")
+    lines.append(f"?o bk:fundSource {iri(fund)} ." if fund else "OPTIONAL { ?o bk:fundSource ?fund }")
+    lines.append(f"?o bk:expenditureType {iri(exptype)} ." if exptype else "OPTIONAL { ?o bk:expenditureType ?exptype }")
+    lines.append("OPTIONAL { ?o bk:detail ?detail }")
+    body = "\n  ".join(lines)
+    return (SPARQL_PREFIXES + "SELECT ?o ?unit ?year ?amount ?fund ?exptype (GROUP_CONCAT(STR(?detail); separator=\" \") AS ?details) "
+            "?doc ?table ?line WHERE {\n  " + body + "\n}\nGROUP BY ?o ?unit ?year ?amount ?fund ?exptype ?doc ?table ?line")
+
+
+def parent(units: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?unit ?parent ?name ?code ?doc WHERE {{
+  {values("unit", units)}
+  GRAPH ?doc {{ ?unit org:subOrganizationOf ?parent }}
+  ?parent skos:prefLabel ?name .
+  OPTIONAL {{ ?parent bk:code ?code }}
+}}"""
+
+
+def children(units: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT DISTINCT ?unit ?child ?name ?code WHERE {{
+  {values("unit", units)}
+  ?child org:subOrganizationOf ?unit ; skos:prefLabel ?name .
+  OPTIONAL {{ ?child bk:code ?code }}
+}} ORDER BY ?code ?name"""
+
+
+def staffing(units: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?unit ?authorized ?actual ?doc WHERE {{
+  {values("unit", units)}
+  GRAPH ?doc {{ ?unit a org:Organization . OPTIONAL {{ ?unit bk:authorizedStaff ?authorized }} OPTIONAL {{ ?unit bk:actualStaff ?actual }} }}
+  FILTER(BOUND(?authorized) || BOUND(?actual))
+}}"""
+
+
+def projects(units: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?unit ?project ?name ?year (MAX(?amount) AS ?budget) ?doc ?line WHERE {{
+  {values("unit", units)}
+  GRAPH ?doc {{ ?project a bk:Project ; bk:unit ?unit ; skos:prefLabel ?name ; bk:fiscalYear ?year . OPTIONAL {{ ?project bk:line ?line }} }}
+  OPTIONAL {{ ?o bk:project ?project ; bk:amount ?amount ; bk:phase bkid:phase-budget ; bk:measure bkid:measure-expenditure }}
+}} GROUP BY ?unit ?project ?name ?year ?doc ?line ORDER BY ?unit ?name"""
+
+
+def indicators(project_iris: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?project ?name ?level1 ?level2 ?level3 ?value ?line ?doc WHERE {{
+  {values("project", project_iris)}
+  ?project skos:prefLabel ?name ; bk:indicator ?i .
+  ?i bk:level3 ?level3 ; bk:targetValue ?value ; bk:line ?line ; prov:wasDerivedFrom ?doc .
+  OPTIONAL {{ ?i bk:level1 ?level1 }} OPTIONAL {{ ?i bk:level2 ?level2 }}
+}} ORDER BY ?project ?line"""
+
+
+def goals(project_iris: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?project ?name ?goal ?doc WHERE {{
+  {values("project", project_iris)}
+  GRAPH ?doc {{ ?project skos:prefLabel ?name ; bk:performanceGoal ?goal }}
+}}"""
+
+
+def changes(units: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?c ?unit ?label ?year ?measure ?fund ?exptype ?subject ?amount ?change ?rate ?previous ?reason ?line ?doc WHERE {{
+  {values("unit", units)}
+  ?c a bk:Change ; bk:unit ?unit ; rdfs:label ?label ; bk:fiscalYear ?year ; bk:line ?line ; prov:wasDerivedFrom ?doc .
+  OPTIONAL {{ ?c bk:measure ?measure }} OPTIONAL {{ ?c bk:fundSource ?fund }} OPTIONAL {{ ?c bk:expenditureType ?exptype }}
+  OPTIONAL {{ ?c bk:functionalSubject|bk:economicSubject ?subject }}
+  OPTIONAL {{ ?c bk:amount ?amount }} OPTIONAL {{ ?c bk:change ?change }} OPTIONAL {{ ?c bk:changeRate ?rate }}
+  OPTIONAL {{ ?c bk:previousAmount ?previous }} OPTIONAL {{ ?c bk:reason ?reason }}
+}} ORDER BY ?line"""
+
+
+def executions(units: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?e ?unit ?label ?year ?subject ?project ?budget ?final ?rate ?reason ?line ?doc WHERE {{
+  {values("unit", units)}
+  ?e a bk:Execution ; bk:unit ?unit ; rdfs:label ?label ; bk:fiscalYear ?year ; bk:line ?line ; prov:wasDerivedFrom ?doc .
+  OPTIONAL {{ ?e bk:functionalSubject|bk:economicSubject ?subject }} OPTIONAL {{ ?e bk:project ?project }}
+  OPTIONAL {{ ?e bk:budgetAmount ?budget }} OPTIONAL {{ ?e bk:finalAmount ?final }}
+  OPTIONAL {{ ?e bk:executionRate ?rate }} OPTIONAL {{ ?e bk:reason ?reason }}
+}} ORDER BY ?line"""
+
+
+def concept(concepts: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?c ?code ?label ?scheme ?b1 ?b1label ?b2 ?b2label WHERE {{
+  {values("c", concepts)}
+  ?c skos:notation ?code ; skos:inScheme ?scheme .
+  OPTIONAL {{ GRAPH ?derived {{ ?c skos:prefLabel ?label }} }}
+  OPTIONAL {{ ?c skos:broader ?b1 . OPTIONAL {{ GRAPH ?d1 {{ ?b1 skos:prefLabel ?b1label }} }}
+             OPTIONAL {{ ?b1 skos:broader ?b2 . OPTIONAL {{ GRAPH ?d2 {{ ?b2 skos:prefLabel ?b2label }} }} }} }}
+}} LIMIT 20"""
+
+
+def definitions(names: list[str]) -> str:
+    """Glossary entries by label; the labels come from the catalog, escaped as literals."""
+    literals = " ".join('"' + n.replace("\\", "\\\\").replace('"', '\\"') + '"@zh' for n in names)
+    return SPARQL_PREFIXES + f"""SELECT ?term ?name ?definition ?line ?doc WHERE {{
+  VALUES ?name {{ {literals} }}
+  ?term a bk:Term ; skos:prefLabel ?name ; skos:definition ?definition ; bk:line ?line ; prov:wasDerivedFrom ?doc .
+}} ORDER BY ?doc ?line"""

@@ -1,0 +1,350 @@
+"""A Chinese question → what it asks: intent, units, subjects, projects, dimensions, year, phase.
+
+jieba segments the question with a user dictionary generated from the graph (unit names and
+aliases, subject names, project names, the vocabulary's wordings), so each name survives as one
+token; the gazetteer then matches names on token boundaries, longest first.  Unit mentions are
+compared in `canonical` form, so "长沙12345热线中心" and "长沙市12345政务热线中心" meet.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import jieba
+
+from budgetkg.ontology import terms as t
+from budgetkg.ontology.names import FILLER, canonical
+from budgetkg.query.catalog import Catalog
+
+INTENT_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("definition", re.compile(r"什么是|是什么意思|指什么|的含义|含义是|的定义|定义是|名词解释|解释一下|是指")),
+    ("code", re.compile(r"(?:是|指)(?:什么|哪个|哪一个)(?:科目|分类|编码|代码)?|什么科目|哪个科目|科目名称|对应(?:什么|哪个)")),
+    ("parent", re.compile(r"上级|主管部门|主管单位|隶属|归属|属于哪个|所属部门|上一级")),
+    ("children", re.compile(r"下属|下级|所属单位|二级单位|有哪些单位|包括哪些单位|各单位|哪些单位|子单位|单位构成")),
+    ("staffing", re.compile(r"编制|实有人数|在编|多少人|人员数|人数")),
+    ("performance", re.compile(r"绩效|指标|满意度|目标值|目标是|考核")),
+    ("projects", re.compile(r"哪些项目|项目有哪些|什么项目|项目清单|项目列表|几个项目|多少个项目")),
+    ("execution", re.compile(r"执行率|完成率|执行情况|完成年初预算|执行了多少")),
+    ("change", re.compile(r"增长|增加|减少|下降|上升|同比|比上年|较上年|比去年|变化|变动|增幅|降幅")),
+    ("ranking", re.compile(r"最多|最少|最高|最低|最大|最小|排名|排序|排行|前\s*\d+|前[一二三四五六七八九十]|哪个.*最|谁.*最")),
+    ("compare", re.compile(r"对比|比较|分别|相比|哪个多|哪个高")),
+]
+FINAL_WORDS = re.compile(r"决算|实际|执行|花了|用了|支出决算|年末")
+BUDGET_WORDS = re.compile(r"预算|计划|安排")
+TOTAL_WORDS = re.compile(r"预算总额|总预算|收支总|总额|总共|一共|多少钱|预算多少|预算是多少|多少预算|预算有多少|总计|规模")
+PRONOUNS = re.compile(r"^(?:那|那么|它|其|该单位|这个单位|他们|它的|其的)|它|其上级|该单位")
+BUDGET_QUESTION = re.compile(r"预算|决算|经费|支出|收入|费|资金|拨款|科目|项目|编制|多少|几|金额|万元|上级|下属|单位|部门|执行|结转|采购|公积金|工资|三公")
+CODE = re.compile(r"(?<!\d)\d{3,9}(?!\d)")
+YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
+TOP_N = re.compile(r"前\s*(\d+|[一二三四五六七八九十])")
+CN_NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+
+@dataclass
+class Mention:
+    kind: str  # unit, subject, project, term, code, region, measure
+    text: str
+    start: int
+    end: int
+    targets: list[str]
+
+
+@dataclass
+class Understanding:
+    question: str
+    text: str  # normalised question
+    tokens: list[str]
+    intent: str | None = None
+    units: list[str] = field(default_factory=list)
+    unit_mentions: list[Mention] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    dims: dict[str, t.Code] = field(default_factory=dict)
+    details: list[t.Code] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    year: int | None = None
+    phases: list[str] = field(default_factory=list)
+    unknown_region: str | None = None
+    unknown_code: str | None = None
+    top_n: int | None = None
+    ascending: bool = False
+    follow_up: bool = False
+    all_children: bool = False
+    wants_total: bool = False
+
+
+def normalize_question(question: str) -> str:
+    text = unicodedata.normalize("NFKC", question)
+    text = re.sub(r"[\s\u3000]+", "", text)
+    return text.replace("“", "").replace("”", "").replace('"', "")
+
+
+def _traditional_to_simplified(text: str) -> str:
+    # the handful of traditional forms budget questions use; cheap and deterministic
+    table = str.maketrans("預決這個單位經費財與費務門屬級編額總開場實際項目報機關運營採購購買務員線熱縣區劃務類",
+                          "预决这个单位经费财与费务门属级编额总开场实际项目报机关运营采购购买务员线热县区划务类")
+    return text.translate(table)
+
+
+class Understander:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        self.unit_names = catalog.unit_names()
+        self.subject_names: dict[str, set[str]] = {}
+        for subject in catalog.subjects.values():
+            for label in subject.labels | {subject.label}:
+                self.subject_names.setdefault(t.normalize(label), set()).add(subject.iri)
+        self.project_names: dict[str, set[str]] = {}
+        for project in catalog.projects.values():
+            for form in {t.normalize(project.name), canonical(project.name)}:
+                if len(form) >= 3:
+                    self.project_names.setdefault(form, set()).add(project.iri)
+        self.term_names = {name: name for name in catalog.terms}
+        self.region_names = {name: iri for name, iri in catalog.regions.items()}
+        self.all_regions = {r.removesuffix("市").removesuffix("省"): r for r in t.regions() if len(r) >= 2}
+        lexicon = t.lexicon()
+        words = set(self.unit_names) | set(self.subject_names) | set(self.project_names) | set(self.term_names) | \
+            set(lexicon.entries) | set(self.all_regions)
+        for word in words:
+            if len(word) >= 2:
+                self.tokenizer.add_word(word, freq=200000)
+        self._unit_pattern = _alternation(self.unit_names)
+        self._subject_pattern = _alternation(self.subject_names)
+        self._project_pattern = _alternation(self.project_names)
+        self._term_pattern = _alternation(self.term_names)
+        self._region_pattern = _alternation(self.all_regions)
+
+    def tokens(self, text: str) -> list[tuple[str, int, int]]:
+        return list(self.tokenizer.tokenize(text))
+
+    def understand(self, question: str) -> Understanding:
+        text = _traditional_to_simplified(normalize_question(question))
+        tokens = self.tokens(text) if text else []
+        u = Understanding(question, text, [w for w, _, _ in tokens])
+        if not text:
+            return u
+        self._units(u, text)
+        taken = [(m.start, m.end) for m in u.unit_mentions]
+        self._projects(u, text, taken)
+        taken += [(m.start, m.end) for m in u.mentions if m.kind == "project"]
+        self._dims_and_subjects(u, text, taken)
+        self._codes(u, text)
+        self._terms(u, text)
+        self._year_phase(u, text)
+        self._intent(u, text)
+        return u
+
+    # ------------------------------------------------------------ units
+    def _units(self, u: Understanding, text: str) -> None:
+        canon, positions = canonical_with_positions(text)
+        found: list[Mention] = []
+        for match in self._unit_pattern.finditer(canon) if self._unit_pattern else []:
+            start, end = positions[match.start()], positions[match.end() - 1] + 1
+            found.append(Mention("unit", text[start:end], start, end, sorted(self.unit_names[match.group()])))
+        if not found:
+            # "长沙的热线中心": a region and an unqualified name apart
+            region = next((m for m in self._region_pattern.finditer(canon)), None) if self._region_pattern else None
+            if region:
+                for match in self._unit_pattern.finditer(canon) if self._unit_pattern else []:
+                    pass
+                for name, iris in self.unit_names.items():
+                    if name in canon and not name.startswith(region.group()):
+                        hits = [i for i in iris if self.catalog.units[i].region_name.startswith(region.group())]
+                        if hits:
+                            s = positions[canon.index(name)]
+                            found.append(Mention("unit", text[s:s + len(name)], s, s + len(name), hits))
+        for region in self._region_pattern.finditer(canon) if self._region_pattern else []:
+            name = region.group()
+            covered = any(m.start <= positions[region.start()] < m.end for m in found)
+            if name not in self.region_names and not covered:
+                u.unknown_region = self.all_regions[name]
+        u.unit_mentions = found
+        units: list[str] = []
+        for mention in found:
+            for iri in self._prefer_departments(mention.targets):
+                if iri not in units:
+                    units.append(iri)
+        u.units = units
+        u.mentions.extend(found)
+
+    def _prefer_departments(self, iris: list[str]) -> list[str]:
+        """A department and its 本级 share a name; the name means the department."""
+        chosen = [i for i in iris if not any(self.catalog.units[i].parent == j for j in iris)]
+        return chosen or iris
+
+    # ------------------------------------------------------------ projects, subjects, dimensions
+    def _projects(self, u: Understanding, text: str, taken: list[tuple[int, int]]) -> None:
+        if not self._project_pattern:
+            return
+        canon, positions = canonical_with_positions(text)
+        for source, index in ((text, None), (canon, positions)):
+            for match in self._project_pattern.finditer(source):
+                start = index[match.start()] if index else match.start()
+                end = index[match.end() - 1] + 1 if index else match.end()
+                if _overlaps((start, end), taken) and not any(s >= start and e <= end for s, e in taken):
+                    continue
+                targets = sorted(self.project_names[match.group()])
+                if any(m.kind == "project" and m.start == start for m in u.mentions):
+                    continue
+                u.mentions.append(Mention("project", text[start:end], start, end, targets))
+                u.projects.extend(p for p in targets if p not in u.projects)
+            if u.projects:
+                break
+
+    def _dims_and_subjects(self, u: Understanding, text: str, taken: list[tuple[int, int]]) -> None:
+        lexicon = t.lexicon()
+        measure_spans = [(s, e, c) for s, e, c in lexicon.find(text) if not _overlaps((s, e), taken)]
+        subject_spans = [(m.start(), m.end(), m.group()) for m in self._subject_pattern.finditer(text)] if self._subject_pattern else []
+        subject_spans = [s for s in subject_spans if not _overlaps(s[:2], taken)]
+        for start, end, name in subject_spans:
+            # the same words as a specific measure (公务接待费 …) mean the measure unless 科目 is asked
+            same = [c for s, e, c in measure_spans if s == start and e == end]
+            if same and "科目" not in text and "经济分类" not in text:
+                continue
+            longer_measure = any(s <= start and e >= end and (e - s) > (end - start) for s, e, _ in measure_spans)
+            if longer_measure:
+                continue
+            u.mentions.append(Mention("subject", name, start, end, sorted(self.subject_names[name])))
+            u.subjects.extend(s for s in sorted(self.subject_names[name]) if s not in u.subjects)
+            taken.append((start, end))
+        for start, end, item in measure_spans:
+            if _overlaps((start, end), taken):
+                continue
+            if item.dimension == "phase":
+                continue
+            u.mentions.append(Mention("measure", text[start:end], start, end, [item.iri]))
+            if item.dimension == "detail":
+                u.details.append(item)
+            else:
+                from budgetkg.ingest.tables import merge
+
+                u.dims = merge(u.dims, {item.dimension: item})
+
+    def _codes(self, u: Understanding, text: str) -> None:
+        for match in CODE.finditer(text):
+            code = match.group()
+            if YEAR.match(text, match.start()) or code == "12345" and any(m.start <= match.start() < m.end for m in u.mentions):
+                continue
+            if code == "12345":
+                continue
+            units = [e.iri for e in self.catalog.units.values() if e.code == code]
+            subjects = [e.iri for e in self.catalog.subjects.values() if e.code == code]
+            if units and not subjects:
+                u.units = units + [i for i in u.units if i not in units]
+                u.mentions.append(Mention("unit", code, match.start(), match.end(), units))
+            elif subjects:
+                u.subjects = subjects + [s for s in u.subjects if s not in subjects]
+                u.mentions.append(Mention("subject", code, match.start(), match.end(), subjects))
+                if units:
+                    u.units = units + [i for i in u.units if i not in units]
+            else:
+                u.unknown_code = code
+
+    def _terms(self, u: Understanding, text: str) -> None:
+        if not self._term_pattern:
+            return
+        for match in self._term_pattern.finditer(text.replace("“", "").replace("”", "")):
+            u.terms.append(match.group())
+            u.mentions.append(Mention("term", match.group(), match.start(), match.end(), [match.group()]))
+
+    def _year_phase(self, u: Understanding, text: str) -> None:
+        year = YEAR.search(text)
+        u.year = int(year.group(1)) if year else None
+        masked = text
+        for m in u.mentions:
+            if m.kind in {"unit", "project", "subject"}:
+                masked = masked[:m.start] + "＿" * (m.end - m.start) + masked[m.end:]
+        final = bool(FINAL_WORDS.search(masked))
+        budget = bool(BUDGET_WORDS.search(masked))
+        if final and budget and ("和" in masked or "与" in masked or "分别" in masked or "对比" in masked or "比较" in masked):
+            u.phases = ["budget", "final"]
+        elif final and not re.search(r"执行率|完成率", masked):
+            u.phases = ["final"]
+        else:
+            u.phases = ["budget"] if not final else ["final"]
+        u.wants_total = bool(TOTAL_WORDS.search(masked))
+
+    def _intent(self, u: Understanding, text: str) -> None:
+        masked = text
+        for m in u.mentions:
+            if m.kind in {"unit", "project", "subject"}:
+                masked = masked[:m.start] + "＿" * (m.end - m.start) + masked[m.end:]
+        found = [name for name, pattern in INTENT_WORDS if pattern.search(masked)]
+        top = TOP_N.search(masked)
+        if top:
+            value = top.group(1)
+            u.top_n = int(value) if value.isdigit() else CN_NUMBERS.get(value)
+        u.ascending = bool(re.search(r"最少|最低|最小|倒数", masked))
+        u.all_children = bool(re.search(r"各单位|各个单位|下属单位|所属单位|各下属|下属各", masked))
+        u.follow_up = bool(re.match(r"^(?:那|那么|那个|它|其|该单位|这个单位)", text)) or text.endswith("呢") or text.endswith("呢?")
+        has_code = any(m.kind == "subject" and CODE.fullmatch(m.text) for m in u.mentions)
+        for name in found:
+            if name == "definition" and (u.terms or u.dims or u.subjects) and not (has_code and "科目" in masked):
+                if has_code:
+                    u.intent = "code"
+                else:
+                    u.intent = "definition"
+                break
+            if name == "code" and has_code:
+                u.intent = "code"
+                break
+            if name == "definition" and has_code:
+                u.intent = "code"
+                break
+            if name in {"parent", "children", "staffing", "projects", "execution", "change", "ranking"}:
+                if name == "children" and u.all_children and ("ranking" in found or u.dims or u.subjects):
+                    continue
+                if name == "staffing" and not (u.units or u.follow_up):
+                    continue
+                u.intent = name
+                break
+            if name == "performance" and (u.projects or u.units or u.follow_up):
+                u.intent = name
+                break
+            if name == "compare":
+                u.intent = "compare"
+                break
+        if u.intent is None and "ranking" in found:
+            u.intent = "ranking"
+        if u.intent is None:
+            if u.projects and not u.dims:
+                u.intent = "project"
+            elif u.units or u.subjects or u.dims or u.projects or u.follow_up:
+                u.intent = "measure"
+
+
+def canonical_with_positions(text: str) -> tuple[str, list[int]]:
+    """canonical(text) and, for each of its characters, the index in text it came from."""
+    keep = list(range(len(text)))
+    out = text
+    for word in sorted(FILLER, key=len, reverse=True):
+        while word in out:
+            index = out.index(word)
+            out = out[:index] + out[index + len(word):]
+            del keep[index:index + len(word)]
+    result = canonical(out)
+    if result == out:
+        return out, keep
+    # region 市 suffixes dropped by canonical(): realign by walking both strings
+    positions, j = [], 0
+    for ch in result:
+        while j < len(out) and out[j] != ch:
+            j += 1
+        positions.append(keep[min(j, len(keep) - 1)])
+        j += 1
+    return result, positions
+
+
+def _alternation(words) -> re.Pattern[str] | None:
+    words = [w for w in words if w]
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in taken)
