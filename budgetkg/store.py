@@ -138,6 +138,10 @@ class OxigraphStore:
     def drop_graph(self, graph: str) -> None:
         self._store.update(f"DROP SILENT GRAPH <{graph}>")
 
+    def update(self, sparql: str) -> None:
+        """A SPARQL Update (only `budgetkg sparql --allow-update` sends one)."""
+        self._store.update(sparql)
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 

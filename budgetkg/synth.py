@@ -377,22 +377,29 @@ YEARS = (2024, 2023, 2025) + tuple(range(2022, 1999, -1))
 _CN = "零一二三四五六七八九"
 
 
-def cn(n: int) -> str:
-    """1 → 一, 12 → 十二, 26 → 二十六."""
+def _cn(n: int) -> str:
     if n < 10:
         return _CN[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
 
 
+_CN_NUMBERS = tuple(_cn(n) for n in range(100))
+
+
+def cn(n: int) -> str:
+    """1 → 一, 12 → 十二, 26 → 二十六."""
+    return _CN_NUMBERS[n] if n < 100 else _cn(n)
+
+
 def m(v: int) -> str:
-    """An amount in 0.01 万元 as the tables print it: 1,113.42."""
-    return ("-" if v < 0 else "") + f"{abs(v) // 100:,}.{abs(v) % 100:02d}"
+    """An amount in 0.01 万元 as the tables print it: 1,113.42 (exact: v / 100 rounds back to v's digits)."""
+    return f"{v / 100:,.2f}"
 
 
 def plain(v: int) -> str:
     """An amount without thousands separators: 1113.42."""
-    return ("-" if v < 0 else "") + f"{abs(v) // 100}.{abs(v) % 100:02d}"
+    return f"{v / 100:.2f}"
 
 
 def pct(a: int, b: int) -> str:
@@ -561,8 +568,11 @@ class Budget:
         return self.econ.get("30212", 0), self.car_buy, self.econ.get("30231", 0), self.econ.get("30217", 0)
 
     def by(self, digits: int) -> dict[str, list[int]]:
-        """Functional totals [basic, project] by 类 (3), 款 (5) or 项 (7)."""
+        """Functional totals [basic, project] by 类 (3), 款 (5) or 项 (7) (computed once; do not modify)."""
+        if (cached := self.__dict__.get(f"_by{digits}")) is not None:
+            return cached
         out: dict[str, list[int]] = {}
+        self.__dict__[f"_by{digits}"] = out
         for code, (pe, pu, pr) in self.items.items():
             row = out.setdefault(code[:digits], [0, 0])
             row[0] += pe + pu
@@ -684,7 +694,7 @@ def final(u: Unit, year: int) -> Budget:
     """A unit's 决算 for a year: its budget executed, item by item."""
     b = budget(u, year)
     r = Random(f"{u.key}/final/{year}")
-    econ = {k: round(v * (0 if r.random() < .05 else r.uniform(.85, 1.2))) for k, v in b.econ.items()}
+    econ = {k: round(v * (0 if k[:3] == "302" and r.random() < .05 else r.uniform(.9, 1.15))) for k, v in b.econ.items()}
     econ["30109"] = econ.get("30108", 0) // 2
     if "30399" not in econ and r.random() < .2:
         econ["30399"] = r.randint(10, 80)
@@ -705,6 +715,7 @@ class Doc:
 
     def __init__(self, r: Random, blank: bool = False, sp: bool = False):
         self.r, self.blank, self.sp = r, blank, sp
+        self.zero = "" if blank else "0.00"
         self.buf: list[str] = ["", ""]
         self.page = r.randint(22, 42)
 
@@ -714,10 +725,11 @@ class Doc:
             self.buf += (s, "")
 
     def n(self, v: int) -> str:
-        return "" if self.blank and v == 0 else m(v)
+        return f"{v / 100:,.2f}" if v else self.zero
 
     def ns(self, *vs: int) -> list[str]:
-        return [self.n(v) for v in vs]
+        zero = self.zero
+        return [f"{v / 100:,.2f}" if v else zero for v in vs]
 
     def name(self, s: str, p: float = .5) -> str:
         """A long name with a stray space, as text extracted from a PDF table cell has."""

@@ -200,8 +200,7 @@ class TableReader:
             self.read_self_evaluation(block, info)
         elif "绩效" in block.title and "整体" in block.title:
             self.read_grid(block, info, {}, (), goals_only=True)
-        elif block.body and normalize(block.body[0].cells[0] if block.body[0].cells else "") == "项目名称" or \
-                (block.header and normalize(block.header[0].cells[0]) == "项目名称"):
+        elif self.is_form(block):
             self.read_form(block, info)
         elif self.is_pairs(block):
             self.read_pairs(block, info, title_dims)
@@ -209,6 +208,12 @@ class TableReader:
             self.read_text_grid(block, info, title_dims, tuple(title_details))
         else:
             self.read_grid(block, info, title_dims, tuple(title_details))
+
+    @staticmethod
+    def is_form(block: Block) -> bool:
+        """A key-value project sheet ('项目名称 | X', '主管部门及代码 | …'), not a grid."""
+        keys = {normalize(r.cells[0]) for r in block.header + block.body if r.cells}
+        return "项目名称" in keys and any(k.startswith(("主管部门", "项目资金", "年度目标", "实施单位")) for k in keys)
 
     def is_pairs(self, block: Block) -> bool:
         if not block.header:
@@ -479,12 +484,11 @@ class TableReader:
         """Rebuild a header that a PDF flattened level by level (预算数 决算数 / 合计 … / 小计 …)."""
         if len(tokens) <= width or width == 0:
             return tokens
+        # a total word starts the next header level, unless it repeats the one the level began with
         levels: list[list] = [[]]
         for token in tokens:
-            if token in ("合计", "小计") and levels[-1] and levels[-1][-1] not in ("合计", "小计") and \
-                    not (isinstance(levels[-1][-1], Code) and levels[-1][-1].dimension == "measure" and len(levels) > 1 and token == "合计"):
-                if any(t in ("合计", "小计") for t in levels[-1]) or len(levels) == 1:
-                    levels.append([])
+            if token in ("合计", "小计") and levels[-1] and levels[-1][0] != token:
+                levels.append([])
             levels[-1].append(token)
         if len(levels) < 2:
             return tokens

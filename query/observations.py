@@ -1,0 +1,239 @@
+"""The observations of a store as plain Python records, with what they refer to.
+
+`load(store)` reads every qb:Observation with its dimensions and provenance, and the units,
+subject concepts, projects, tables and documents they point at, in a handful of SELECT
+queries.  check, export (CSV and network formats) and stats work on these records.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+
+from budgetkg.ontology import terms as t
+from budgetkg.store import Store
+
+# observation property → short name; every one but `detail` should have at most one value
+PROPERTIES = {
+    str(t.BK.unit): "unit",
+    str(t.BK.fiscalYear): "year",
+    str(t.BK.phase): "phase",
+    str(t.BK.measure): "measure",
+    str(t.BK.fundSource): "fund",
+    str(t.BK.expenditureType): "exptype",
+    str(t.BK.detail): "detail",
+    str(t.BK.functionalSubject): "func",
+    str(t.BK.economicSubject): "econ",
+    str(t.BK.project): "project",
+    str(t.BK.amount): "amount",
+    str(t.BK.table): "table",
+    str(t.BK.line): "line",
+    str(t.BK.column): "column",
+    str(t.BK.rowLabel): "row",
+    str(t.PROV.wasDerivedFrom): "document",
+}
+MULTI_VALUED = {"detail"}
+
+
+@dataclass
+class Observation:
+    """One observation; `values` holds every value of each property (sorted, as strings)."""
+
+    iri: str
+    graph: str
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def one(self, name: str) -> str | None:
+        found = self.values.get(name)
+        return found[0] if found else None
+
+    @property
+    def ambiguous(self) -> list[str]:
+        """Properties that should have one value but have several (a parsing or IRI clash)."""
+        return sorted(n for n, v in self.values.items() if n not in MULTI_VALUED and len(v) > 1)
+
+    @property
+    def amount(self) -> Decimal | None:
+        text = self.one("amount")
+        try:
+            return Decimal(text) if text is not None else None
+        except InvalidOperation:
+            return None
+
+    @property
+    def line(self) -> int | None:
+        text = self.one("line")
+        return int(text) if text and text.lstrip("-").isdigit() else None
+
+    @property
+    def year(self) -> int | None:
+        text = self.one("year")
+        return int(text) if text and text.lstrip("-").isdigit() else None
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        return self.values.get("detail", ())
+
+
+@dataclass
+class Unit:
+    iri: str
+    code: str | None
+    name: str
+    names: tuple[str, ...]
+    region: str
+    parent: str | None
+    kind: str  # "department" (no parent unit) or "unit"
+
+
+@dataclass
+class Concept:
+    iri: str
+    scheme: str  # "func" or "econ"
+    notation: str
+    label: str
+
+
+@dataclass
+class Document:
+    iri: str
+    graph: str
+    file: str
+    title: str
+    sha256: str
+    unit: str | None
+
+
+@dataclass
+class Catalog:
+    observations: list[Observation]
+    units: dict[str, Unit]
+    concepts: dict[str, Concept]
+    projects: dict[str, tuple[str, str | None]]  # IRI → (name, unit IRI)
+    tables: dict[str, tuple[int, str]]  # IRI → (number, title)
+    documents: dict[str, Document]  # document IRI → Document
+
+    def code_label(self, iri: str | None) -> str:
+        """Chinese label of a code-list value (measure, fund, …) or subject concept."""
+        if iri is None:
+            return ""
+        code = t.codes().get(iri)
+        if code is not None:
+            return code.label
+        concept = self.concepts.get(iri)
+        return concept.label if concept else iri.rsplit("/", 1)[-1]
+
+    def notation(self, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        code = t.codes().get(iri)
+        if code is not None:
+            return code.notation
+        concept = self.concepts.get(iri)
+        return concept.notation if concept else iri.rsplit("/", 1)[-1]
+
+    def document_of(self, obs: Observation) -> Document | None:
+        return self.documents.get(obs.one("document") or "")
+
+    def source(self, obs: Observation) -> str:
+        """file:line of an observation."""
+        doc = self.document_of(obs)
+        return f"{doc.file if doc else obs.graph}:{obs.line}"
+
+
+def _value(term: object) -> str:
+    return term.value  # type: ignore[attr-defined]
+
+
+def graph_clause(graph: str | None) -> str:
+    """`GRAPH <iri>` for one named graph (escaped by pyoxigraph), `GRAPH ?g` for all."""
+    return f"GRAPH {ox.NamedNode(graph)}" if graph else "GRAPH ?g"
+
+
+def load(store: Store, graph: str | None = None) -> Catalog:
+    """Every observation (of one named graph, if given) and what it refers to."""
+    where = graph_clause(graph)
+    bind = f"BIND({ox.NamedNode(graph)} AS ?g)" if graph else ""
+    rows = store.select(t.SPARQL_PREFIXES + f"""
+        SELECT ?g ?o ?p ?v WHERE {{ {where} {{ ?o a qb:Observation ; ?p ?v }} {bind} }}""").rows
+    collected: dict[str, tuple[str, dict[str, set[str]]]] = {}
+    for g, o, p, v in rows:
+        name = PROPERTIES.get(_value(p))
+        entry = collected.setdefault(_value(o), (_value(g), {}))
+        if name is not None:
+            entry[1].setdefault(name, set()).add(_value(v))
+    observations = [Observation(iri, g, {n: tuple(sorted(v)) for n, v in props.items()})
+                    for iri, (g, props) in sorted(collected.items())]
+
+    units: dict[str, Unit] = {}
+    for row in store.select(t.SPARQL_PREFIXES + """
+            SELECT ?u ?code ?name ?parent ?region WHERE {
+              ?u a org:Organization .
+              OPTIONAL { ?u bk:code ?code } OPTIONAL { ?u skos:prefLabel ?name }
+              OPTIONAL { ?u org:subOrganizationOf ?parent }
+              OPTIONAL { ?u bk:region/skos:prefLabel ?region }
+            }""").values():
+        iri = row["u"]
+        unit = units.get(iri)
+        names = set(unit.names if unit else ()) | ({row["name"]} if row["name"] else set())
+        ordered = tuple(sorted(names, key=lambda n: (len(n), n)))
+        units[iri] = Unit(
+            iri,
+            row["code"] or (unit.code if unit else None),
+            ordered[-1] if ordered else iri.rsplit("/", 1)[-1],
+            ordered,
+            row["region"] or (unit.region if unit else ""),
+            row["parent"] or (unit.parent if unit else None),
+            "unit" if row["parent"] or (unit and unit.parent) else "department",
+        )
+
+    concepts: dict[str, Concept] = {}
+    for row in store.select(t.SPARQL_PREFIXES + """
+            SELECT ?c ?scheme ?notation (SAMPLE(?pref) AS ?p) (MIN(?alt) AS ?a) WHERE {
+              ?c skos:inScheme ?scheme ; skos:notation ?notation .
+              FILTER(?scheme IN (bkid:scheme-func, bkid:scheme-econ))
+              OPTIONAL { ?c skos:prefLabel ?pref } OPTIONAL { ?c skos:altLabel ?alt }
+            } GROUP BY ?c ?scheme ?notation""").values():
+        scheme = "func" if row["scheme"] == str(t.SCHEME_FUNC) else "econ"
+        concepts[row["c"]] = Concept(row["c"], scheme, row["notation"] or "", row["p"] or row["a"] or "")
+
+    projects: dict[str, tuple[str, str | None]] = {}
+    for row in store.select(t.SPARQL_PREFIXES + """
+            SELECT ?p (SAMPLE(?name) AS ?n) (SAMPLE(?unit) AS ?u) WHERE {
+              ?p a bk:Project . OPTIONAL { ?p skos:prefLabel ?name } OPTIONAL { ?p bk:unit ?unit }
+            } GROUP BY ?p""").values():
+        projects[row["p"]] = (row["n"] or row["p"].rsplit("/", 1)[-1], row["u"])
+
+    tables: dict[str, tuple[int, str]] = {}
+    for row in store.select(t.SPARQL_PREFIXES + """
+            SELECT ?t (SAMPLE(?number) AS ?n) (SAMPLE(?title) AS ?title_) WHERE {
+              ?t a bk:Table . OPTIONAL { ?t bk:tableNumber ?number } OPTIONAL { ?t dcterms:title ?title }
+            } GROUP BY ?t""").values():
+        number = row["n"]
+        tables[row["t"]] = (int(number) if number and number.lstrip("-").isdigit() else -1, row["title_"] or "")
+
+    documents: dict[str, Document] = {}
+    for row in store.select(t.SPARQL_PREFIXES + """
+            SELECT ?g ?d (SAMPLE(?file) AS ?f) (SAMPLE(?title) AS ?t) (SAMPLE(?sha) AS ?s) (SAMPLE(?unit) AS ?u) WHERE {
+              GRAPH ?g { ?d a bk:Document }
+              OPTIONAL { ?d bk:sourceFile ?file } OPTIONAL { ?d dcterms:title ?title }
+              OPTIONAL { ?d bk:sha256 ?sha } OPTIONAL { ?d bk:unit ?unit }
+            } GROUP BY ?g ?d""").values():
+        documents[row["d"]] = Document(row["d"], row["g"], row["f"] or "", row["t"] or "", row["s"] or "", row["u"])
+    return Catalog(observations, units, concepts, projects, tables, documents)
+
+
+def descendants(units: dict[str, Unit], roots: set[str]) -> set[str]:
+    """roots and every unit below them (org:subOrganizationOf, transitively)."""
+    children: dict[str, set[str]] = {}
+    for unit in units.values():
+        if unit.parent:
+            children.setdefault(unit.parent, set()).add(unit.iri)
+    found, stack = set(), list(roots)
+    while stack:
+        iri = stack.pop()
+        if iri not in found:
+            found.add(iri)
+            stack.extend(children.get(iri, ()))
+    return found
