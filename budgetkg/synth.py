@@ -770,6 +770,11 @@ def goal(p: Project, year: int) -> str:
             "顺利开展，确保资金使用规范、按期支付，工作目标按时完成。")
 
 
+def duties(dept: Dept, u: Unit) -> tuple[str, ...]:
+    """A unit's 主要职责: the department's own, or the sub-unit's with its housekeeping."""
+    return dept.type.duties if u.name == dept.name else (u.duty, "负责本单位财务、人事、资产等内部管理工作")
+
+
 def changes(b: Budget, prev: Budget) -> tuple[int, str]:
     return b.total - prev.total, (REASONS_UP if b.total >= prev.total else REASONS_DOWN)[b.total % 3 % 2]
 
@@ -1101,12 +1106,11 @@ def lz_document(dept: Dept, rows: list[tuple[Unit, Budget]], prev: Budget, y: in
             for i, t in enumerate(LZ_SECTIONS, 1)])
         d(f"第三部分 {code}{name} {y}年单位预算报表", "第四部分 名词解释", "第五部分 附件",
           f"第一部分 {code}{nm}概况", "一、主要职责")
-    duties = dept.type.duties if md else (rows[0][0].duty, *dept.type.duties[1:2])
     if md:
-        d(f"{name}是{dept.city}人民政府的工作部门。", *[f"{i}、{t}。" for i, t in enumerate(duties, 1)],
-          f"{len(duties) + 1}、承办市人民政府交办的其他事项。")
+        d(f"{name}是{dept.city}人民政府的工作部门。", *[f"{i}、{t}。" for i, t in enumerate(dept.type.duties, 1)],
+          f"{len(dept.type.duties) + 1}、承办市人民政府交办的其他事项。")
     else:
-        d(*[f"（{cn(i)}）{t}。" for i, t in enumerate((*duties, "承办上级交办的其他事项"), 1)])
+        d(*[f"（{cn(i)}）{t}。" for i, t in enumerate((*duties(dept, rows[0][0]), "承办上级交办的其他事项"), 1)])
     d(heading(2, "二、机构设置情况") if md else "二、机构设置情况")
     if md:
         subs = [u for u, _ in rows[1:]]
@@ -1205,7 +1209,7 @@ def cz_document(dept: Dept, u: Unit, b: Budget, prev: Budget, y: int, r: Random)
     d(f"11.{nm} {y} 年{CZ_TABLES[10]}", f"第三部分 {y} 年单位预算情况说明")
     d.buf += [f"- {i}.关于 {y} 年{t}的说明" for i, t in enumerate(CZ_TABLES, 1)] + ["- 12.其他重要事项情况说明", ""]
     d("第四部分 名词解释", "第一部分 单位概况", "一、主要职责")
-    d(*[f"（{cn(i)}）{t}。" for i, t in enumerate((u.duty, *dept.type.duties[1:]), 1)])
+    d(*[f"（{cn(i)}）{t}。" for i, t in enumerate(duties(dept, u), 1)])
     d("二、单位预算构成", s(f"{nm}{y}年度单位预算仅包括单位本级预算，无其他下属单位预算。"), f"三、{y} 年度主要工作任务",
       s(f"{y}年，{nm}将围绕中心工作，聚焦主责主业，进一步强化工作落实。"),
       "（一）聚焦主责主业，进一步强化履职能力", f"1、{u.duty}，确保各项工作任务按期完成。",
@@ -1598,7 +1602,7 @@ def pdf_document(dept: Dept, u: Unit, f: Budget, b: Budget, pf: Budget, y: int, 
     own = u.name == dept.name
     p.para(f"{nm}是{dept.city}人民政府工作部门，主要负责{u.duty}。" if own else
            f"{nm}是{dept.name}所属{u.kind if u.kind != '参公' else '参公事业'}单位，主要负责{u.duty}。")
-    for i, duty in enumerate((u.duty, *dept.type.duties[1:], "承办上级交办的其他事项"), 1):
+    for i, duty in enumerate((*duties(dept, u), "承办上级交办的其他事项"), 1):
         p.para(f"（{cn(i)}）{duty}。", indent=True)
     actual = f.staff + (1 if r.random() < .3 else 0)
     p.raw("二、单位机构设置情况", "")

@@ -71,6 +71,8 @@ def title_of(line: str) -> str | None:
     text = clean(line)
     if "\t" in line or not text or len(text) > 60 or _TITLE_STOP.search(text):
         return None
+    if _SECTION.match(text):
+        return None
     core = re.sub(r"[（(][^）)]*[）)]$", "", text)  # 表（续） or 表(2024年度)
     if not core.endswith("表") or not any(word in core for word in _TITLE_WORDS):
         return None
@@ -117,6 +119,7 @@ class Layout:
         self.paragraphs: list[Paragraph] = []
         self.layout = "tab" if sum("\t" in line for line in lines) >= 3 else "text"
         (self._tab if self.layout == "tab" else self._text)()
+        self.blocks = [b for b in self.blocks if b.header or b.body]
         for number, block in enumerate(self.blocks, start=1):
             block.number = number
 

@@ -51,5 +51,6 @@ def read(path: Path) -> Source:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not any(line.strip() for line in lines):
         raise DocumentError(f"{path}: empty document")
-    # The hash is of the decoded text so that the same document in another encoding is the same document.
-    return Source(path, hashlib.sha256(text.encode("utf-8")).hexdigest(), lines)
+    # The hash is of the decoded, newline-normalised text: the same document in another encoding
+    # or with other line endings is the same document.
+    return Source(path, hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest(), lines)

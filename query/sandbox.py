@@ -236,6 +236,7 @@ def _worker_main(
     isolate: bool,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    os.environ["RUST_BACKTRACE"] = "0"  # a symbolised backtrace on out-of-memory takes seconds
     isolated = _isolate_network() if isolate else False
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if memory_bytes:
@@ -246,7 +247,7 @@ def _worker_main(
             store = ox.Store.read_only(str(data))
         else:
             store = ox.Store()
-            store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            store.load(data, format=ox.RdfFormat.N_QUADS)  # bulk_load preallocates ~200 MB
     except BaseException as error:  # MemoryError included: report, then exit
         conn.send(("error", f"the query worker cannot open the store: {error}"))
         return

@@ -1,0 +1,188 @@
+"""Ingest: idempotence, isolation of documents, bad input, hierarchy and provenance."""
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+
+from budgetkg.ingest.parse import parse_file
+from budgetkg.ingest.pipeline import ingest
+from budgetkg.ingest.reader import DocumentError
+from budgetkg.ontology import terms as t
+from budgetkg.ontology.terms import SPARQL_PREFIXES
+from budgetkg.store import open_store
+from conftest import CORPUS, corpus_file
+
+
+def graph_counts(store) -> dict[str, int]:
+    return {g: store.count(g) for g in store.named_graphs()}
+
+
+@pytest.fixture()
+def store():
+    s = open_store("memory")
+    ingest(s, [CORPUS])
+    return s
+
+
+def test_reingest_changes_nothing(store):
+    before = graph_counts(store)
+    ingest(store, [CORPUS])
+    assert graph_counts(store) == before
+
+
+def test_reingesting_one_document_leaves_the_others(store, tmp_path):
+    before = graph_counts(store)
+    ingest(store, [corpus_file("003")])
+    assert graph_counts(store) == before
+
+
+def test_on_disk_store_survives_reopening(tmp_path):
+    path = tmp_path / "store"
+    s = open_store(str(path))
+    ingest(s, [corpus_file("000")])
+    count = s.count()
+    s.close()
+    again = open_store(str(path))
+    assert again.count() == count > 1000
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n   \n", bytes(range(256)) * 40, "随便写的一段话，没有表格。\n".encode()])
+def test_bad_documents_fail_clearly_and_change_nothing(store, tmp_path, content):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    before = graph_counts(store)
+    reports = ingest(store, [bad])
+    assert reports[0].error and "bad.txt" in reports[0].error
+    assert graph_counts(store) == before
+
+
+def test_truncated_document_is_an_error_or_a_partial_graph(store, tmp_path):
+    lines = corpus_file("000").read_text(encoding="utf-8").splitlines()
+    cut = tmp_path / "cut.txt"
+    cut.write_text("\n".join(lines[:100]), encoding="utf-8")  # the narrative only: no tables yet
+    before = graph_counts(store)
+    report = ingest(store, [cut])[0]
+    assert report.error and "no budget tables" in report.error
+    assert graph_counts(store) == before
+    half = tmp_path / "half.txt"
+    half.write_text("\n".join(lines[:310]), encoding="utf-8")  # stops inside table 4
+    report = ingest(open_store("memory"), [half])[0]
+    assert report.error is None and report.tables == 4
+
+
+def test_shuffled_lines_do_not_crash(tmp_path):
+    lines = corpus_file("002").read_text(encoding="utf-8").splitlines()
+    random.Random(7).shuffle(lines)
+    shuffled = tmp_path / "shuffled.txt"
+    shuffled.write_text("\n".join(lines), encoding="utf-8")
+    report = ingest(open_store("memory"), [shuffled])[0]
+    assert report.error is None or "shuffled.txt" in report.error
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
+def test_encodings_give_the_same_graph(tmp_path, encoding):
+    source = corpus_file("004")
+    copy = tmp_path / f"copy-{encoding}.txt"
+    text = source.read_text(encoding="utf-8").replace("\n", "\r\n")
+    copy.write_bytes(text.encode(encoding))
+    a, b = open_store("memory"), open_store("memory")
+    ingest(a, [source])
+    ingest(b, [copy])
+    assert graph_counts(a) == graph_counts(b)
+
+
+def test_unplaceable_rows_are_warnings_with_lines(tmp_path):
+    lines = corpus_file("000").read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("收入总计\t"))
+    lines.insert(index, "莫名其妙的一行\t12.00\t\t")
+    odd = tmp_path / "odd.txt"
+    odd.write_text("\n".join(lines), encoding="utf-8")
+    document = parse_file(odd)
+    assert [w.line for w in document.warnings] == [index + 1]
+    assert "莫名其妙的一行" in document.warnings[0].message
+
+
+def test_missing_file_is_reported(store, tmp_path):
+    reports = ingest(store, [tmp_path / "nope.txt"])
+    assert reports[0].error and "nope.txt" in reports[0].error
+
+
+def test_parse_error_names_the_file(tmp_path):
+    bad = tmp_path / "x.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x01" * 10)
+    with pytest.raises(DocumentError, match="x.txt"):
+        parse_file(bad)
+
+
+# ---------------------------------------------------------------- hierarchy and code lists
+def ask(store, body: str) -> bool:
+    return store.ask(SPARQL_PREFIXES + f"ASK {{ {body} }}")
+
+
+def test_unit_hierarchy(corpus_store):
+    assert ask(corpus_store, "bkid:unit\\/450200\\/103007 org:subOrganizationOf bkid:unit\\/450200\\/103")
+    assert ask(corpus_store, "bkid:unit\\/450200\\/103002 org:subOrganizationOf bkid:unit\\/450200\\/103")
+    assert ask(corpus_store, '?u bk:code "152003" ; org:subOrganizationOf/skos:prefLabel "长沙市行政审批服务局"@zh')
+    assert ask(corpus_store, '?u skos:prefLabel "池州市政务服务便民热线中心"@zh ; org:subOrganizationOf/bk:code "501"')
+    assert ask(corpus_store, '?u bk:code "103007" ; bk:authorizedStaff 10 ; bk:actualStaff 7')
+    assert ask(corpus_store, '?u bk:code "103007" ; bk:region/bk:adminCode "450200"')
+
+
+def test_subject_broader_links(corpus_store):
+    assert ask(corpus_store, "bkid:func\\/2010301 skos:broader bkid:func\\/20103 . bkid:func\\/20103 skos:broader bkid:func\\/201")
+    assert ask(corpus_store, "bkid:func\\/2010350 skos:broader bkid:func\\/20103")  # from split columns 201 | 03 | 50
+    assert ask(corpus_store, "bkid:econ\\/30101 skos:broader bkid:econ\\/301 ; skos:inScheme bkid:scheme-econ")
+
+
+def test_one_concept_per_code_with_document_labels(corpus_store):
+    rows = corpus_store.select(SPARQL_PREFIXES + f"""
+        SELECT ?pref WHERE {{ GRAPH <{t.DERIVED_GRAPH}> {{ bkid:func\\/2010399 skos:prefLabel ?pref }} }}""").rows
+    assert len(rows) == 1
+    alts = corpus_store.select(SPARQL_PREFIXES + "SELECT DISTINCT ?alt WHERE { bkid:func\\/2010399 skos:altLabel ?alt }").rows
+    assert len(alts) >= 2  # 半角 and 全角 parentheses in different documents
+
+
+def test_every_observation_has_provenance(corpus_store):
+    missing = corpus_store.select(SPARQL_PREFIXES + """
+        SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation
+          FILTER NOT EXISTS { ?o bk:line ?l ; bk:table/dcterms:title ?tt ; prov:wasDerivedFrom/bk:sourceFile ?f } }""").rows
+    assert int(missing[0][0].value) == 0
+
+
+def test_observation_iris_are_readable_and_unique(corpus_store):
+    rows = corpus_store.select(SPARQL_PREFIXES + """
+        SELECT ?o (COUNT(?a) AS ?n) WHERE { ?o a qb:Observation ; bk:amount ?a } GROUP BY ?o HAVING(COUNT(?a) > 1)""").rows
+    assert rows == []
+    sample = corpus_store.select(SPARQL_PREFIXES + "SELECT ?o WHERE { ?o bk:unit bkid:unit\\/450200\\/103007 } LIMIT 1").rows
+    assert "/obs/450200-103007/2024/" in sample[0][0].value
+
+
+def test_glossary_and_narrative_facts(corpus_store):
+    assert ask(corpus_store, '?t a bk:Term ; skos:prefLabel "三公经费"@zh ; skos:definition ?d FILTER(CONTAINS(?d, "因公出国"))')
+    assert ask(corpus_store, "?c a bk:Change ; bk:change 79.80 ; bk:changeRate 7.72")
+    assert ask(corpus_store, "?e a bk:Execution ; bk:functionalSubject bkid:func\\/2010301 ; bk:executionRate 34.43")
+
+
+def test_unseen_document_in_a_known_layout(tmp_path):
+    """Another unit's document in the tab layout: names, codes and figures changed."""
+    text = corpus_file("000").read_text(encoding="utf-8")
+    text = text.replace("103007", "205003").replace("柳州市12345政务服务热线管理中心", "桂林市公共资源交易中心") \
+        .replace("柳州市人民政府办公室", "桂林市财政局").replace("103\t", "205\t").replace("柳州市", "桂林市")
+    text = text.replace("1,113.42", "2,226.84")
+    other = tmp_path / "guilin.txt"
+    other.write_text(text, encoding="utf-8")
+    s = open_store("memory")
+    report = ingest(s, [other])[0]
+    assert report.error is None and not report.warnings and report.tables == 12
+    assert ask(s, '?u bk:code "205003" ; skos:prefLabel "桂林市公共资源交易中心"@zh ; org:subOrganizationOf/bk:code "205" ; bk:region/bk:adminCode "450300"')
+    assert ask(s, '?o bk:unit/bk:code "205003" ; bk:measure bkid:measure-expenditure-total ; bk:amount 2226.84')
+
+
+def test_copy_in_a_folder_is_found(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(corpus_file("003"), folder / "a.txt")
+    shutil.copy(corpus_file("004"), folder / "b.md")
+    assert [r.error for r in ingest(open_store("memory"), [folder])] == [None, None]
