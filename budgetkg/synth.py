@@ -264,7 +264,7 @@ DEPT_TYPES: tuple[DeptType, ...] = (
     DeptType("住房和城乡建设局", "21201", ("贯彻执行住房和城乡建设方针政策，拟订全市住房城乡建设发展规划",
              "负责建筑市场和工程质量安全监督管理", "负责住房保障和房地产市场监管"), _su("""
 {c}建设工程质量安全监督站|事业|2120199|2120199|承担房屋建筑和市政工程质量安全监督工作
-{c}房屋征收服务中心|事业|2120199|2120199|承担国有土地上房屋征收与补偿的具体事务
+{c}房屋征收与补偿事务所|事业|2120199|2120199|承担国有土地上房屋征收与补偿的具体事务
 {c}住房保障服务中心|事业|2120199|2120199|承担保障性住房的分配和运营管理工作
 {c}建筑市场服务中心|事业|2120199|2120199|承担建筑市场信用管理和招投标服务"""),
              ("建筑市场监管经费", "城市更新专项经费", "物业管理专项经费", "房屋安全鉴定经费")),
@@ -714,7 +714,7 @@ class Doc:
     """A document being written: lines, a random source for its variations, table helpers."""
 
     def __init__(self, r: Random, blank: bool = False, sp: bool = False):
-        self.r, self.blank, self.sp = r, blank, sp
+        self.r, self.sp = r, sp
         self.zero = "" if blank else "0.00"
         self.buf: list[str] = ["", ""]
         self.page = r.randint(22, 42)
@@ -779,17 +779,18 @@ def changes(b: Budget, prev: Budget) -> tuple[int, str]:
     return b.total - prev.total, (REASONS_UP if b.total >= prev.total else REASONS_DOWN)[b.total % 3 % 2]
 
 
-def uses(code: str, projects: list[Project]) -> str:
-    names = list(dict.fromkeys(p.name for p in projects if p.item == code))
+SOCIAL_USES = {"20805": "在职在编人员机关事业单位基本养老保险和职业年金缴费及离退休人员经费",
+               "21011": "在编人员基本医疗保险及公务员医疗补助缴费", "22102": "在编人员住房公积金及购房补贴"}
+RUN_USES = "保障单位正常运转的基本支出，包括基本工资、津贴补贴、奖金、办公费、印刷费、水电费、差旅费、维修（护）费等"
+
+
+def uses(code: str, projects: list[Project], basic: bool = True) -> str:
+    """主要用于: what a functional 类/款/项 pays for."""
+    what = [next((t for k, t in SOCIAL_USES.items() if k.startswith(code) or code.startswith(k)), RUN_USES)] if basic else []
+    names = list(dict.fromkeys(p.name for p in projects if p.item.startswith(code)))
     if names:
-        return "、".join(names[:4]) + ("等项目支出" if len(names) > 1 else "项目支出")
-    if code.startswith("20805"):
-        return "在职在编人员机关事业单位养老保险及职业年金缴费支出" if code[-2:] != "01" and code[-2:] != "02" else "离退休人员退休费及补贴支出"
-    if code.startswith("21011"):
-        return "在编人员基本医疗保险及公务员医疗补助缴费支出"
-    if code.startswith("22102"):
-        return "在编人员住房公积金及购房补贴支出"
-    return "保障单位正常运转的基本支出，包括基本工资、津贴补贴、奖金、办公费、印刷费、水电费、差旅费、维修（护）费等"
+        what.append("、".join(names[:4]) + ("等项目支出" if len(names) > 1 else "项目支出"))
+    return "；".join(what)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -884,7 +885,7 @@ def lz_narrative(d: Doc, heading: Callable[[int, str], str], word: str, dept: De
     for i, (code, (pe, pu, pr)) in enumerate(b.items.items(), 1):
         split = "全部为基本支出" if not pr else "全部为项目支出" if not pe + pu else \
             f"其中：基本支出预算{m(pe + pu)}万元，项目支出预算{m(pr)}万元"
-        d(f"（{cn(i)}）{item_path(code)}支出{m(pe + pu + pr)}万元，{split}。主要用于：{uses(code, b.projects)}。")
+        d(f"（{cn(i)}）{item_path(code)}支出{m(pe + pu + pr)}万元，{split}。主要用于：{uses(code, b.projects, pe + pu > 0)}。")
     persons = "、".join(ECON[k] for k in b.econ if k[:3] in ("301", "303"))
     publics = "、".join(ECON[k] for k in b.econ if k.startswith("302"))
     d(heading(1, f"六、{LZ_SECTIONS[5]}"), f"{y}年{word}一般公共预算基本支出{m(b.basic)}万元，其中：",
@@ -1091,7 +1092,7 @@ def lz_document(dept: Dept, rows: list[tuple[Unit, Budget]], prev: Budget, y: in
         d(f"# {code}{name}{y}年部门预算公开说明", "# 目 录", f"## 第一部分 {code}{name}概况")
         d.buf += ["- 一、主要职责", "- 二、机构设置情况", ""]
         d(f"## 第二部分 {code}{name}{y}年部门预算情况说明")
-        d.buf += [f"- {cn(i)}、{'部门' if i not in (4, 5, 6, 7, 8, 9, 10, 11, 12) else ''}{t}" if i != 13 else
+        d.buf += [f"- {cn(i)}、{'部门' if i < 4 else ''}{t}" if i != 13 else
                   f"- 十三、{y}年部门{t}" for i, t in enumerate(LZ_SECTIONS, 1)] + [""]
         third = f"第三部分 {code}{name}{y}年部门预算报表"
         d(f"**{third[:-1]}  \n{third[-1]}**" if r.random() < .4 else f"**{third}**", "**第四部分 名词解释**",
@@ -1689,7 +1690,7 @@ def pdf_document(dept: Dept, u: Unit, f: Budget, b: Budget, pf: Budget, y: int, 
     p.para(f"（二）本单位{y}年度总支出{m(f.total)}万元，其中本年支出{m(f.total)}万元，{vs(f.total, pf.total)}。支出具体情况如下：")
     fby, pby = f.by(3), pf.by(3)
     for i, (k, v) in enumerate(fby.items(), 1):
-        p.para(f"{i}.{FUNC[k]}（类）{m(sum(v))}万元，主要用于：{uses(k, f.projects) if v[1] else '人员工资、社会保障缴费等人员经费支出'}。"
+        p.para(f"{i}.{FUNC[k]}（类）{m(sum(v))}万元，主要用于：{uses(k, f.projects, v[0] > 0)}。"
                f"{vs(sum(v), sum(pby.get(k, [0, 0])))}。", indent=i > 1)
     p.raw(f"二、{y}年度一般公共预算财政拨款支出决算情况", "")
     p.para(f"本单位{y}年度一般公共预算财政拨款支出{m(f.total)}万元，{vs(f.total, pf.total)}。其中：基本支出{m(f.basic)}万元，"

@@ -12,7 +12,7 @@ import re
 from budgetkg.ontology.terms import normalize, regions
 
 # Words a name keeps only for formality; dropping them never changes which unit is meant.
-FILLER = ("12345", "政务服务", "政务", "便民", "管理", "广西壮族自治区")
+FILLER = ("12345", "政务服务", "政务", "便民", "管理", "人民", "广西壮族自治区")
 _FILLER = re.compile("|".join(re.escape(w) for w in FILLER))
 _PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区)")
 HEAD_SUFFIXES = ("中心", "联络处", "办事处", "办公室", "局", "委员会", "处", "站", "所", "院", "馆", "队")
@@ -53,9 +53,9 @@ def aliases(name: str) -> set[str]:
     bare = full[len(region):] if region else full
     if region:
         forms.add(bare)
-        forms.add(bare.removeprefix("人民政府") if bare.startswith("人民政府") and len(bare) > 6 else bare)
+        forms.add(bare.removeprefix("政府") if bare.startswith("政府") and len(bare) > 4 else bare)
     for form in list(forms):
-        stripped = re.sub(r"^(?:市)?人民政府", "", form)
+        stripped = re.sub(r"^(?:市)?政府", "", form)
         if stripped != form and len(stripped) >= 4:
             forms.add(stripped)
         # the head noun without its suffix: 热线中心 → 热线 (only when something is left)

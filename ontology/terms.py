@@ -186,7 +186,7 @@ def project_iri(unit: rdflib.URIRef, year: int, name: str) -> rdflib.URIRef:
 
 
 def observation_iri(unit_key: str, year: int, phase: str, doc_sha: str, table: int, line: int, column: int) -> rdflib.URIRef:
-    return ID[f"obs/{unit_key}/{year}/{phase}/{doc_sha[:8]}-t{table}-l{line}-c{column}"]
+    return ID[f"obs/{_segment(unit_key)}/{year}/{phase}/{doc_sha[:8]}-t{table}-l{line}-c{column}"]
 
 
 def term_iri(name: str) -> rdflib.URIRef:

@@ -128,6 +128,11 @@ class Asker:
         merged = replace(u)
         if not u.units and not u.unknown_region:
             merged.units = list(previous.units)
+            if u.regions:  # "那长沙呢": the same kind of unit in another region
+                moved = self.understander.relocate(previous.units, u.regions[-1])
+                if not moved:
+                    return u
+                merged.units = moved
         if asks_little:
             merged.dims, merged.details = dict(previous.dims), list(previous.details)
             merged.subjects, merged.projects = list(previous.subjects), list(previous.projects)
@@ -513,10 +518,11 @@ class Asker:
                 mine = [r for r in mine if r["subject"] in subjects]
             else:
                 mine = [r for r in mine if not r["subject"]]
-                exact = [r for r in mine if r["measure"] == measure and r["fund"] == fund and r["exptype"] == exptype]
-                if not exact and measure.endswith("expenditure-total"):
-                    exact = [r for r in mine if r["measure"] and r["measure"].endswith(("expenditure-total", "expenditure", "income")) and not r["exptype"] and not r["fund"]]
-                mine = exact
+                wanted = [measure] + ([str(t.ID["measure-expenditure"]), str(t.ID["measure-income"])] if measure.endswith("-total") else [])
+                mine = [r for r in mine if r["measure"] in wanted]
+                # the stated wording wins; otherwise the broadest (no fund or type named)
+                mine.sort(key=lambda r: (wanted.index(r["measure"]), r["fund"] != fund, r["exptype"] != exptype,
+                                         bool(r["fund"]) and fund is None, bool(r["exptype"]) and exptype is None))
             name = self.catalog.unit_label(unit)
             if not mine:
                 sentences.append(f"{name}的文件未说明这一项与上年相比的变化")

@@ -133,7 +133,12 @@ class Catalog:
         names: dict[str, set[str]] = defaultdict(set)
         for entry in self.units.values():
             region = entry.region_name.removesuffix("市")
-            for form in aliases(entry.name) | {canonical(entry.name)}:
+            forms = aliases(entry.name) | {canonical(entry.name)}
+            parent = self.units.get(entry.parent) if entry.parent else None
+            if parent is not None and parent.name == entry.name:
+                # a department's own office (机关本级) shares its name: "…本级" means the office
+                forms = {f + suffix for f in forms for suffix in ("本级", "机关本级")}
+            for form in forms:
                 names[form].add(entry.iri)
                 if region and not form.startswith(region) and region_prefix(form) is None and len(form) >= 4:
                     names[region + form].add(entry.iri)

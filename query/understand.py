@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import jieba
 
 from budgetkg.ontology import terms as t
-from budgetkg.ontology.names import FILLER, canonical
+from budgetkg.ontology.names import FILLER, aliases, canonical
 from budgetkg.query.catalog import Catalog
 
 INTENT_WORDS: list[tuple[str, re.Pattern[str]]] = [
@@ -66,6 +66,7 @@ class Understanding:
     mentions: list[Mention] = field(default_factory=list)
     year: int | None = None
     phases: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
     unknown_region: str | None = None
     unknown_code: str | None = None
     top_n: int | None = None
@@ -159,9 +160,19 @@ class Understander:
                             found.append(Mention("unit", text[s:s + len(name)], s, s + len(name), hits))
         for region in self._region_pattern.finditer(canon) if self._region_pattern else []:
             name = region.group()
-            covered = any(m.start <= positions[region.start()] < m.end for m in found)
-            if name not in self.region_names and not covered:
+            start = positions[region.start()]
+            covered = any(m.start <= start < m.end for m in found)
+            if name in self.region_names:
+                u.regions.append(name)
+                if not covered and found:
+                    # "柳州和长沙热线中心": the region borrows the name that follows it
+                    others = self.relocate([i for m in found for i in m.targets], name)
+                    if others:
+                        end = positions[region.end() - 1] + 1
+                        found.append(Mention("unit", text[start:end], start, end, others))
+            elif not covered:
                 u.unknown_region = self.all_regions[name]
+        found.sort(key=lambda m: m.start)
         u.unit_mentions = found
         units: list[str] = []
         for mention in found:
@@ -170,6 +181,19 @@ class Understander:
                     units.append(iri)
         u.units = units
         u.mentions.extend(found)
+
+    def relocate(self, units: list[str], region: str) -> list[str]:
+        """The units of another region that go by the same name as these ("柳州热线中心" → "长沙热线中心")."""
+        result: list[str] = []
+        for iri in units:
+            entry = self.catalog.units[iri]
+            own = entry.region_name.removesuffix("市")
+            for form in aliases(entry.name):
+                if own and form.startswith(own):
+                    for other in self.unit_names.get(region + form[len(own):], ()):
+                        if other not in result and self.catalog.units[other].region_name.startswith(region):
+                            result.append(other)
+        return result
 
     def _prefer_departments(self, iris: list[str]) -> list[str]:
         """A department and its 本级 share a name; the name means the department."""

@@ -1,0 +1,194 @@
+"""The question layer: every intent and status, in wordings of its own (not the dev set's)."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SHARED_QUESTIONS
+
+STATUSES = {"ok", "no_data", "not_found", "ambiguous", "not_understood"}
+
+
+def figures(answer: str) -> set[str]:
+    return {f"{float(x.replace(',', '')):.2f}" for x in re.findall(r"\d[\d,]*\.\d+|\d+", answer)}
+
+
+CASES = [
+    # measure for a unit
+    ("柳州热线中心今年的三公经费预算是多少", "measure", ["0.22"], []),
+    ("长沙市12345政务热线中心基本支出有多少", "measure", ["380.33"], ["长沙市12345政务热线中心"]),
+    ("池州热线的项目支出", "measure", ["397.27"], []),
+    ("103007的公用经费", "measure", ["20.75"], []),
+    ("柳州市人民政府办公室的政府采购预算", "measure", ["78.45"], []),
+    ("柳州市人民政府办公室购买服务花多少", "measure", ["42.80"], []),
+    ("长沙热线一般公共预算收入", "measure", ["2850.48"], []),
+    ("池州热线中心财政拨款收入是多少", "measure", ["539.15"], []),
+    ("柳州市政府办公室本级的培训费", "measure", ["5.54"], []),
+    # subjects by code and by name
+    ("柳州热线中心2080505科目预算", "measure", ["13.66"], ["2080505"]),
+    ("池州热线2210202提租补贴多少", "measure", ["7.40"], []),
+    ("长沙热线事业运行支出", "measure", ["380.33"], []),
+    ("柳州热线中心2024年决算的住房公积金", "measure", ["10.05"], []),
+    # projects
+    ("政务便民服务热线专项经费多少钱", "project", ["339.30"], []),
+    ("长沙热线中心有什么项目", "projects", [], ["服务外包采购项目"]),
+    ("政务便民服务热线专项经费的群众满意度目标", "performance", [], ["90%"]),
+    # units
+    ("池州热线中心的主管部门是谁", "parent", [], ["池州市人民政府办公室"]),
+    ("103的下属单位有哪些", "children", [], ["驻南宁办事处", "103007"]),
+    ("１０３００７隶属于哪个部门", "parent", [], ["柳州市人民政府办公室"]),
+    # codes and words
+    ("30101是什么", "code", [], ["基本工资"]),
+    ("201是哪个科目", "code", [], ["一般公共服务支出"]),
+    ("机关运行经费是什么意思", "definition", [], ["办公及印刷费"]),
+    # ranking and comparison
+    ("柳州市人民政府办公室下属单位三公经费最少的是哪个", "ranking", ["0.22"], ["柳州市12345政务服务热线管理中心"]),
+    ("哪个热线中心的项目支出最多", "ranking", ["2470.15"], ["长沙"]),
+    ("柳州市人民政府办公室各单位预算排名前两名", "ranking", ["2747.18", "1113.42"], []),
+    ("柳州和长沙热线中心的人员经费对比", "compare", ["823.34", "341.53"], []),
+    ("柳州热线中心基本支出预算和决算分别是多少", "compare", ["844.09", "959.54"], []),
+    # narrative facts
+    ("柳州热线中心住房公积金执行率", "execution", ["98.14"], []),
+    ("柳州市人民政府办公室三公经费比上年减少了多少", "change", ["6.69", "19.85"], []),
+    ("柳州热线中心实有人数", "staffing", [], ["实有人数7人"]),
+    # traditional characters
+    ("熱線中心三公經費多少", "measure", ["0.22", "3.93"], []),
+]
+
+
+@pytest.mark.parametrize("question,intent,expected,texts", CASES, ids=[c[0] for c in CASES])
+def test_intents(asker, question, intent, expected, texts):
+    result = asker.ask(question)
+    assert result["status"] == "ok", result["answer"]
+    assert result["intent"] == intent
+    found = figures(result["answer"])
+    for value in expected:
+        assert f"{float(value):.2f}" in found, result["answer"]
+    for text in texts:
+        assert text in result["answer"]
+    assert result["sparql"].strip()
+    if expected:
+        assert result["sources"] and all(s["line"] > 0 for s in result["sources"])
+
+
+@pytest.mark.parametrize("question,status", [
+    ("长沙热线中心的编制数是多少", "no_data"),
+    ("池州热线中心三公经费是多少", "no_data"),
+    ("上海市财政局的预算是多少", "not_found"),
+    ("9876543是什么科目", "not_found"),
+    ("你好", "not_understood"),
+    ("讲个笑话吧", "not_understood"),
+    ("asdfgh qwerty", "not_understood"),
+    ("", "not_understood"),
+])
+def test_statuses(asker, question, status):
+    result = asker.ask(question)
+    assert result["status"] == status, result["answer"]
+    assert result["answer"]
+
+
+def test_ambiguous_lists_choices(asker, monkeypatch):
+    import budgetkg.query.ask as ask_module
+
+    monkeypatch.setattr(ask_module, "MAX_UNITS", 2)
+    result = asker.ask("热线中心三公经费多少")
+    assert result["status"] == "ambiguous"
+    assert len(result["suggestions"]) == 3
+
+
+def test_a_few_units_answer_each_and_say_who_did_not_disclose(asker):
+    result = asker.ask("热线中心的三公经费")
+    assert result["status"] == "ok"
+    assert {"0.22", "3.93"} <= figures(result["answer"])
+    assert "池州市政务服务便民热线中心的文件未公开" in result["answer"]
+
+
+def test_follow_up_questions_reuse_the_conversation(asker):
+    session = "test-follow-up"
+    first = asker.ask("柳州热线中心三公经费多少", session_id=session)
+    assert "0.22" in figures(first["answer"])
+    other = asker.ask("那长沙呢", session_id=session)
+    assert other["status"] == "ok" and "3.93" in figures(other["answer"]) and "长沙" in other["answer"]
+    final = asker.ask("柳州热线中心呢，决算呢", session_id=session)
+    assert "决算" in final["answer"]
+    parent = asker.ask("它的上级部门", session_id=session)
+    assert parent["intent"] == "parent" and "柳州市人民政府办公室" in parent["answer"]
+
+
+def test_sessions_do_not_leak(asker):
+    asker.ask("柳州热线中心三公经费多少", session_id="a")
+    result = asker.ask("那长沙呢", session_id="b")
+    assert result["status"] != "ok" or "0.22" not in result["answer"]
+
+
+def test_entities_have_spans(asker):
+    result = asker.ask("长沙热线中心的人员经费")
+    unit = next(e for e in result["entities"] if e["type"] == "unit")
+    assert result["question"][unit["start"]:unit["end"]] == unit["text"] == "长沙热线中心"
+    assert set(result) >= {"question", "status", "answer", "intent", "entities", "sparql", "columns", "rows", "sources", "suggestions"}
+
+
+def test_answers_stay_short(asker):
+    result = asker.ask("柳州热线中心的人员经费")
+    assert len(re.findall(r"\d+\.\d+", result["answer"])) == 1
+
+
+@pytest.mark.skipif(not SHARED_QUESTIONS.exists(), reason="shared question set not beside the repository")
+def test_dev_questions_pass(asker):
+    failures = []
+    for line in SHARED_QUESTIONS.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        result = asker.ask(case["q"])
+        values = [float(v.replace(",", "")) for v in re.findall(r"\d[\d,]*(?:\.\d+)?", result["answer"])]
+        ok = result["status"] in case.get("expect_status", ["ok"])
+        ok &= all(any(abs(v - float(g)) < 0.005 for v in values) for g in case.get("expect", []))
+        ok &= all(text in result["answer"] for text in case.get("expect_text", []))
+        if not ok:
+            failures.append((case["id"], result["answer"][:120]))
+    assert failures == []
+
+
+# ---------------------------------------------------------------- hostile input
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_random_questions_never_raise(asker, question):
+    result = asker.ask(question)
+    assert result["status"] in STATUSES
+    assert isinstance(result["answer"], str) and result["answer"]
+
+
+INJECTIONS = ['柳州热线中心"} ; DROP ALL ; {"的三公经费', "柳州热线中心'>}<三公经费", "热线中心\\\"}} UNION {?s ?p ?o}",
+              "三公经费 SERVICE <http://example.org/> {}", "\x00\x1b[31m柳州热线中心\u202e三公", "🙂" * 50 + "柳州热线中心三公经费",
+              "柳州热线中心三公经费" * 40]
+
+
+@pytest.mark.parametrize("question", INJECTIONS)
+def test_injection_attempts_are_inert(asker, question):
+    result = asker.ask(question)
+    assert result["status"] in STATUSES
+    for fragment in ("DROP ALL", "UNION {?s", "example.org", "'>}<"):
+        assert fragment not in result["sparql"]
+
+
+def test_long_questions_are_refused(asker):
+    result = asker.ask("柳" * 10_000)
+    assert result["status"] == "not_understood" and "太长" in result["answer"]
+
+
+def test_unit_names_with_quotes_and_braces(tmp_path):
+    from budgetkg.ingest.pipeline import ingest
+    from budgetkg.query.ask import Asker
+    from budgetkg.store import open_store
+    from conftest import corpus_file
+
+    text = corpus_file("004").read_text(encoding="utf-8").replace("池州市政务服务便民热线中心", '池州市"引号}{大括号\'中心')
+    doc = tmp_path / "odd.txt"
+    doc.write_text(text, encoding="utf-8")
+    store = open_store("memory")
+    ingest(store, [doc])
+    result = Asker(store).ask('池州市"引号}{大括号\'中心的基本支出')
+    assert result["status"] == "ok" and "199.85" in figures(result["answer"])
