@@ -165,7 +165,7 @@ def check_tree(rows: list[tuple[str, list[int]]], total: list[int] | None, leaf:
 
 
 def lz_checks(text: str) -> dict[str, int]:
-    """000/002: returns unit code → total from the 收入总体情况表."""
+    """000/002: returns unit name → total from the 收入总体情况表."""
     t1 = table(text, "^(部门|单位)收支总体情况表")
     rows = {r[0]: r for r in t1}
     assert num(rows["收入总计"][1]) == num(rows["收入总计"][3])
@@ -223,7 +223,7 @@ def lz_checks(text: str) -> dict[str, int]:
         assert v[0] == v[7] == v[8] + v[11] and v[8] == v[9] + v[10] and v[11] == v[12] + v[13], r
     m = re.search(r"年(?:单位|部门)收支总预算([\d,]+\.\d\d)万元", text)
     assert m and num(m.group(1)) == grand
-    return {r[0]: num(r[2]) for r in t2[2:]}
+    return {r[1].replace(" ", ""): num(r[2]) for r in t2[2:]}
 
 
 def test_lz_unit_and_department_documents(corpus: list[tuple[Path, str]]) -> None:
@@ -313,7 +313,7 @@ def test_pdf_final_accounts(corpus: list[tuple[Path, str]]) -> None:
         v = [num(x) for x in m.group(1).split()]
         for s in (v[:6], v[6:]):
             assert s[0] == s[1] + s[2] + s[5] and s[2] == s[3] + s[4]
-        flat = "".join(line.strip() for line in text.split("\n"))  # the narrative, unwrapped
+        flat = "".join(x.strip() for x in text.split("\n") if not re.fullmatch(r"- \d+ -", x))  # unwrapped text
         assert re.search(r"编制数\d+人，实有人数\d+人", flat)
         assert re.search(r"完成年初预算的\d+\.\d\d%", flat)
         for line in text.split("\n"):
@@ -322,23 +322,14 @@ def test_pdf_final_accounts(corpus: list[tuple[Path, str]]) -> None:
 
 def test_units_add_up_to_their_department(corpus: list[tuple[Path, str]]) -> None:
     """A unit's own document shows the total that its department's document gives it."""
-    in_dept: dict[str, int] = {}
-    for text in by_kind(corpus, "markdown"):
-        in_dept.update(lz_checks(text))
-        names = {r[1]: num(r[2]) for r in table(text, "收入总体情况表") if re.fullmatch(r"\d{6}", r[0])}
-        in_dept.update(names)
-    matched = 0
-    for text in by_kind(corpus, "lz"):
-        for code, total in lz_checks(text).items():
-            if len(code) == 6 and code in in_dept and text.split("\n")[2].startswith(code):
-                assert in_dept[code] == total
-                matched += 1
-    for text in by_kind(corpus, "cz"):
-        name, total = cz_checks(text)
-        if name in in_dept:
-            assert in_dept[name] == total
-            matched += 1
-    assert matched >= 10
+    def year(text: str) -> str:
+        return re.search(r"(\d{4}) ?年(?:部门|单位)预算", text).group(1)
+    in_dept = {(year(text), name): total for text in by_kind(corpus, "markdown") for name, total in lz_checks(text).items()}
+    own = [((year(text), name), total) for text in by_kind(corpus, "lz") for name, total in lz_checks(text).items()]
+    own += [((year(text), name), total) for text in by_kind(corpus, "cz") for name, total in [cz_checks(text)]]
+    matched = [(key, total) for key, total in own if key in in_dept]
+    assert len(matched) >= 10
+    assert all(in_dept[key] == total for key, total in matched)
 
 
 # --------------------------------------------------------------------------- the real parser
