@@ -56,6 +56,7 @@ class GraphBuilder:
         self.doc_iri = N(t.document_iri(document.sha256))
         self.triples: list[ox.Triple] = []
         self.unit_iris: dict[int, ox.NamedNode] = {}
+        self.slices: set[ox.NamedNode] = set()
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal | None) -> None:
         if o is not None:
@@ -176,7 +177,24 @@ class GraphBuilder:
         add = self.add
         add(o, RDF_TYPE, N(t.QB.Observation))
         add(o, N(t.QB.dataSet), dataset)
-        add(o, BK["unit"], self.unit(fact.unit))
+        unit = self.unit(fact.unit)
+        add(o, BK["unit"], unit)
+        # the slice fixes unit (or project), subject, phase and measure: a look-up reads only its members
+        measure = fact.dims["measure"]
+        if fact.project is not None:
+            base = self.project_iri(fact.project).value
+        elif fact.subject is not None:
+            base = f"{unit.value}/{fact.subject.scheme}/{fact.subject.code}"
+        else:
+            base = unit.value
+        slice_ = N(t.slice_iri(base, fact.phase, measure.notation))
+        if slice_ not in self.slices:
+            self.slices.add(slice_)
+            add(slice_, RDF_TYPE, N(t.QB.Slice))
+            add(slice_, BK["unit"], unit)
+            add(slice_, BK["phase"], N(t.code("phase", fact.phase).iri))
+            add(slice_, BK["measure"], N(measure.iri))
+        add(slice_, N(t.QB.observation), o)
         add(o, BK["fiscalYear"], integer(fact.year))
         add(o, BK["phase"], N(t.code("phase", fact.phase).iri))
         for dimension, predicate in DIMENSION_PREDICATES.items():

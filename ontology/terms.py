@@ -189,6 +189,12 @@ def observation_iri(unit_key: str, year: int, phase: str, doc_sha: str, table: i
     return ID[f"obs/{_segment(unit_key)}/{year}/{phase}/{doc_sha[:8]}-t{table}-l{line}-c{column}"]
 
 
+def slice_iri(base: str, phase: str, measure: str) -> rdflib.URIRef:
+    """The qb:Slice of the figures of one phase and measure of a unit (base = its IRI), of one of
+    its subjects (base = unit IRI + /func/CODE or /econ/CODE) or of a project (base = project IRI)."""
+    return rdflib.URIRef(f"{base}/slice/{phase}/{measure}")
+
+
 def term_iri(name: str) -> rdflib.URIRef:
     return ID[f"term/{_segment(normalize(name))}"]
 

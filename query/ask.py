@@ -25,7 +25,6 @@ PHASE_LABEL = {"budget": "预算", "final": "决算"}
 FUND_RANK = {None: 0, "fiscal": 1, "general": 2}
 EXPTYPE_RANK = {None: 0, "basic": 1}
 MAX_UNITS = 8
-SUBJECT_PREDICATE = {"func": "bk:functionalSubject", "econ": "bk:economicSubject"}
 
 
 def money(value: Decimal | str) -> str:
@@ -83,7 +82,9 @@ class Asker:
         except Exception as error:  # a template or engine failure must not look like an answer
             result = Result("not_understood", f"无法回答这个问题（{type(error).__name__}）。", understood.intent)
         t2 = time.perf_counter()
-        self.timings = {"understand_ms": (t1 - t0) * 1000, "answer_ms": (t2 - t1) * 1000}
+        tokenize = self.understander.tokenize_ms
+        self.timings = {"tokenize_ms": tokenize, "match_ms": (t1 - t0) * 1000 - tokenize,
+                        "understand_ms": (t1 - t0) * 1000, "answer_ms": (t2 - t1) * 1000}
         if session_id is not None and result.status in {"ok", "no_data"}:
             with self._lock:
                 self.sessions[session_id] = understood
@@ -190,45 +191,54 @@ class Asker:
     def _figures(self, u: Understanding, units: list[str], phase: str, subject: str | None = None,
                  project: str | None = None, sparql: list[str] | None = None) -> dict[str, Figure]:
         measure, fund, exptype = self._measure_of(u)
-        subject_term = (SUBJECT_PREDICATE[self.catalog.subjects[subject].scheme], subject) if subject else None
         measures = [measure]
         if measure.endswith("expenditure-total"):
             measures.append(str(t.ID["measure-expenditure"]))
         if measure.endswith("income-total"):
             measures.append(str(t.ID["measure-income"]))
+        if project:
+            bases = {project: units[0]}
+        elif subject:
+            entry = self.catalog.subjects[subject]
+            bases = {f"{unit}/{entry.scheme}/{entry.code}": unit for unit in units}
+        else:
+            bases = {unit: unit for unit in units}
+        wanted = {d.iri for d in u.details}
         best: dict[str, Figure] = {}
         for candidate in measures:
-            query = q.observations(units, str(PHASE_IRI[phase]), candidate, fund, exptype, subject_term, project, u.year)
+            notation = t.codes()[candidate].notation
+            slices = [str(t.slice_iri(base, phase, notation)) for base, unit in bases.items() if unit not in best]
+            if not slices:
+                break
+            query = q.observations(slices, fund, exptype, u.year)
             if sparql is not None:
                 sparql.append(query)
-            rows = self.store.select(query).values()
-            for unit in units:
-                if unit in best:
-                    continue
-                mine = [r for r in rows if r["unit"] == unit]
-                if not mine:
+            grouped: dict[str, dict] = {}
+            for row in self.store.select(query).values():
+                row = grouped.setdefault(row["o"], {**row, "details": set()})
+                if row["detail"]:
+                    row["details"].add(row["detail"])
+            by_unit: dict[str, list[dict]] = {}
+            for row in grouped.values():
+                if wanted <= row["details"]:
+                    by_unit.setdefault(row["unit"], []).append(row)
+            for unit, mine in by_unit.items():
+                if unit in best or unit not in units:
                     continue
                 latest = max(int(r["year"]) for r in mine)
-                mine = [r for r in mine if int(r["year"]) == latest]
-                wanted = {d.iri for d in u.details}
-                mine = [r for r in mine if wanted <= set((r["details"] or "").split())] or []
-                if not mine:
-                    continue
-                row = min(mine, key=lambda r: self._rank(r, unit, wanted))
-                table = row["table"]
-                best[unit] = Figure(unit, latest, phase, Decimal(row["amount"]), row["doc"], table, int(row["line"]))
-            if len(best) == len(units):
-                break
+                row = min((r for r in mine if int(r["year"]) == latest), key=lambda r: self._rank(r, unit, wanted))
+                best[unit] = Figure(unit, latest, phase, Decimal(row["amount"]), row["doc"], row["table"], int(row["line"]))
         return best
 
     def _rank(self, row: dict[str, str | None], unit: str, wanted: set[str]) -> tuple:
         fund = (row["fund"] or "").rsplit("-", 1)[-1] or None
         exptype = (row["exptype"] or "").rsplit("-", 1)[-1] or None
-        details = set((row["details"] or "").split()) - wanted
+        details = row["details"] - wanted
         own = self.catalog.documents.get(row["doc"])
         table_number = self.catalog.tables.get(row["table"], (999, ""))[0] or 999
+        column = int(row["o"].rsplit("-c", 1)[-1]) if "-c" in row["o"] else 0  # observation IRIs end with their column
         return (len(details), FUND_RANK.get(fund, 3), EXPTYPE_RANK.get(exptype, 2),
-                0 if own and own.unit == unit else 1, table_number, int(row["line"]))
+                0 if own and own.unit == unit else 1, table_number, int(row["line"]), column)
 
     def source(self, doc: str, table: str | None, line: int) -> dict[str, Any]:
         document = self.catalog.documents.get(doc)
@@ -448,6 +458,11 @@ class Asker:
             return missing
         query = q.projects(u.units)
         rows = self.store.select(query).values()
+        slices = {str(t.slice_iri(r["project"], "budget", "expenditure")): r["project"] for r in rows}
+        amounts_query = q.slice_amounts(list(slices)) if slices else ""
+        amounts = {slices[r["slice"]]: r["amount"] for r in self.store.select(amounts_query).values()} if slices else {}
+        for r in rows:
+            r["budget"] = amounts.get(r["project"])
         sentences, table, sources = [], [], []
         for unit in u.units:
             name = self.catalog.unit_label(unit)
@@ -471,7 +486,7 @@ class Asker:
         answer = "；".join(sentences) + "。"
         if len({v for row in table for v in [row[2]] if v is not None}) > 8:
             answer = "；".join(s.split("：")[0] + "：" + "、".join(r[1] for r in table if r[0] == s.split("共有")[0]) for s in sentences) + "。"
-        return Result(status, answer, "projects", [query], ["单位", "项目", "预算（万元）"], table, sources)
+        return Result(status, answer, "projects", [query, amounts_query], ["单位", "项目", "预算（万元）"], table, sources)
 
     def _intent_performance(self, u: Understanding) -> Result:
         projects = u.projects or [p.iri for p in self.catalog.projects.values() if p.unit in u.units]

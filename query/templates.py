@@ -22,32 +22,24 @@ def values(variable: str, iris: list[str]) -> str:
     return f"VALUES ?{variable} {{ {' '.join(iri(i) for i in iris)} }}"
 
 
-def observations(units: list[str], phase: str, measure: str | None, fund: str | None, exptype: str | None,
-                 subject: tuple[str, str] | None, project: str | None, year: int | None) -> str:
-    """Candidate figures for units; the caller picks the most aggregate one per unit and year."""
-    lines = [values("unit", units),
-             f"?o bk:unit ?unit ; bk:phase {iri(phase)} ; bk:fiscalYear ?year ; bk:amount ?amount ;",
-             "   bk:line ?line ; bk:table ?table ; prov:wasDerivedFrom ?doc ."]
-    if measure:
-        lines.append(f"?o bk:measure {iri(measure)} .")
+def observations(slices: list[str], fund: str | None, exptype: str | None, year: int | None) -> str:
+    """Candidate figures from qb:Slices (one per unit or project, subject, phase and measure);
+    the caller picks the most aggregate figure per unit and year."""
+    lines = [values("slice", slices),
+             "GRAPH ?doc { ?slice qb:observation ?o ; bk:unit ?unit .",
+             "  ?o bk:fiscalYear ?year ; bk:amount ?amount ; bk:line ?line ; bk:table ?table ."]
     if year is not None:
-        lines.append(f"FILTER(?year = {int(year)})")
-    if subject:
-        predicate, concept = subject
-        lines.append(f"?o {predicate} {iri(concept)} .")
-    else:
-        lines.append("FILTER NOT EXISTS { ?o bk:functionalSubject ?anyFunctional }")
-        lines.append("FILTER NOT EXISTS { ?o bk:economicSubject ?anyEconomic }")
-    if project:
-        lines.append(f"?o bk:project {iri(project)} .")
-    else:
-        lines.append("FILTER NOT EXISTS { ?o bk:project ?anyProject }")
-    lines.append(f"?o bk:fundSource {iri(fund)} ." if fund else "OPTIONAL { ?o bk:fundSource ?fund }")
-    lines.append(f"?o bk:expenditureType {iri(exptype)} ." if exptype else "OPTIONAL { ?o bk:expenditureType ?exptype }")
-    lines.append("OPTIONAL { ?o bk:detail ?detail }")
+        lines.append(f"  FILTER(?year = {int(year)})")
+    # optional patterns filtered afterwards: the slice stays the starting point of the join
+    lines.append("  OPTIONAL { ?o bk:fundSource ?fund } OPTIONAL { ?o bk:expenditureType ?exptype }")
+    lines.append("  OPTIONAL { ?o bk:detail ?detail }")
+    if fund:
+        lines.append(f"  FILTER(?fund = {iri(fund)})")
+    if exptype:
+        lines.append(f"  FILTER(?exptype = {iri(exptype)})")
+    lines.append("}")
     body = "\n  ".join(lines)
-    return (SPARQL_PREFIXES + "SELECT ?o ?unit ?year ?amount ?fund ?exptype (GROUP_CONCAT(STR(?detail); separator=\" \") AS ?details) "
-            "?doc ?table ?line WHERE {\n  " + body + "\n}\nGROUP BY ?o ?unit ?year ?amount ?fund ?exptype ?doc ?table ?line")
+    return SPARQL_PREFIXES + "SELECT ?o ?unit ?year ?amount ?fund ?exptype ?detail ?doc ?table ?line WHERE {\n  " + body + "\n}"
 
 
 def parent(units: list[str]) -> str:
@@ -76,11 +68,17 @@ def staffing(units: list[str]) -> str:
 
 
 def projects(units: list[str]) -> str:
-    return SPARQL_PREFIXES + f"""SELECT ?unit ?project ?name ?year (MAX(?amount) AS ?budget) ?doc ?line WHERE {{
+    return SPARQL_PREFIXES + f"""SELECT ?unit ?project ?name ?year ?doc ?line WHERE {{
   {values("unit", units)}
-  GRAPH ?doc {{ ?project a bk:Project ; bk:unit ?unit ; skos:prefLabel ?name ; bk:fiscalYear ?year . OPTIONAL {{ ?project bk:line ?line }} }}
-  OPTIONAL {{ ?o bk:project ?project ; bk:amount ?amount ; bk:phase bkid:phase-budget ; bk:measure bkid:measure-expenditure }}
-}} GROUP BY ?unit ?project ?name ?year ?doc ?line ORDER BY ?unit ?name"""
+  GRAPH ?doc {{ ?project bk:unit ?unit ; a bk:Project ; skos:prefLabel ?name ; bk:fiscalYear ?year . OPTIONAL {{ ?project bk:line ?line }} }}
+}} ORDER BY ?unit ?name"""
+
+
+def slice_amounts(slices: list[str]) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?slice (MAX(?amount) AS ?amount) WHERE {{
+  {values("slice", slices)}
+  GRAPH ?doc {{ ?slice qb:observation ?o . ?o bk:amount ?amount }}
+}} GROUP BY ?slice"""
 
 
 def indicators(project_iris: list[str]) -> str:
@@ -102,21 +100,21 @@ def goals(project_iris: list[str]) -> str:
 def changes(units: list[str]) -> str:
     return SPARQL_PREFIXES + f"""SELECT ?c ?unit ?label ?year ?measure ?fund ?exptype ?subject ?amount ?change ?rate ?previous ?reason ?line ?doc WHERE {{
   {values("unit", units)}
-  ?c a bk:Change ; bk:unit ?unit ; rdfs:label ?label ; bk:fiscalYear ?year ; bk:line ?line ; prov:wasDerivedFrom ?doc .
+  GRAPH ?doc {{ ?c bk:unit ?unit ; a bk:Change ; rdfs:label ?label ; bk:fiscalYear ?year ; bk:line ?line .
   OPTIONAL {{ ?c bk:measure ?measure }} OPTIONAL {{ ?c bk:fundSource ?fund }} OPTIONAL {{ ?c bk:expenditureType ?exptype }}
   OPTIONAL {{ ?c bk:functionalSubject|bk:economicSubject ?subject }}
   OPTIONAL {{ ?c bk:amount ?amount }} OPTIONAL {{ ?c bk:change ?change }} OPTIONAL {{ ?c bk:changeRate ?rate }}
-  OPTIONAL {{ ?c bk:previousAmount ?previous }} OPTIONAL {{ ?c bk:reason ?reason }}
+  OPTIONAL {{ ?c bk:previousAmount ?previous }} OPTIONAL {{ ?c bk:reason ?reason }} }}
 }} ORDER BY ?line"""
 
 
 def executions(units: list[str]) -> str:
     return SPARQL_PREFIXES + f"""SELECT ?e ?unit ?label ?year ?subject ?project ?budget ?final ?rate ?reason ?line ?doc WHERE {{
   {values("unit", units)}
-  ?e a bk:Execution ; bk:unit ?unit ; rdfs:label ?label ; bk:fiscalYear ?year ; bk:line ?line ; prov:wasDerivedFrom ?doc .
+  GRAPH ?doc {{ ?e bk:unit ?unit ; a bk:Execution ; rdfs:label ?label ; bk:fiscalYear ?year ; bk:line ?line .
   OPTIONAL {{ ?e bk:functionalSubject|bk:economicSubject ?subject }} OPTIONAL {{ ?e bk:project ?project }}
   OPTIONAL {{ ?e bk:budgetAmount ?budget }} OPTIONAL {{ ?e bk:finalAmount ?final }}
-  OPTIONAL {{ ?e bk:executionRate ?rate }} OPTIONAL {{ ?e bk:reason ?reason }}
+  OPTIONAL {{ ?e bk:executionRate ?rate }} OPTIONAL {{ ?e bk:reason ?reason }} }}
 }} ORDER BY ?line"""
 
 

@@ -8,6 +8,7 @@ compared in `canonical` form, so "长沙12345热线中心" and "长沙市12345�
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -92,6 +93,7 @@ def _traditional_to_simplified(text: str) -> str:
 class Understander:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self.tokenize_ms = 0.0
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         self.unit_names = catalog.unit_names()
@@ -123,8 +125,10 @@ class Understander:
         return list(self.tokenizer.tokenize(text))
 
     def understand(self, question: str) -> Understanding:
+        started = time.perf_counter()
         text = _traditional_to_simplified(normalize_question(question))
         tokens = self.tokens(text) if text else []
+        self.tokenize_ms = (time.perf_counter() - started) * 1000
         u = Understanding(question, text, [w for w, _, _ in tokens])
         if not text:
             return u

@@ -1,0 +1,122 @@
+"""Request and response models of the web API (they are what /docs and /openapi.json show)."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from budgetkg import config
+
+SESSION_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+Status = Literal["ok", "no_data", "ambiguous", "not_understood", "not_found"]
+
+
+class ErrorResponse(BaseModel):
+    error: str = Field(description="what went wrong, for a person")
+    detail: Any = Field(None, description="machine-readable details (validation errors)")
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=config.MAX_QUESTION_CHARS, description="问题（中文）",
+                          examples=["柳州热线中心三公经费多少"])
+    session_id: str | None = Field(None, pattern=SESSION_PATTERN,
+                                   description="会话编号：追问（如“那长沙呢”）沿用上一问的内容；不给则新建")
+
+
+class Entity(BaseModel):
+    type: str
+    text: str
+    start: int
+    end: int
+    ids: list[str]
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    document: str = Field(description="document title")
+    file: str = ""
+    graph: str = Field("", description="the document's named graph")
+    table: int | None = Field(None, description="table number (0: the text)")
+    table_title: str | None = None
+    line: int | None = Field(None, description="line in the source file")
+
+
+class Chart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    labels: list[str]
+    values: list[float | None]
+    unit: str = ""
+
+
+class Link(BaseModel):
+    text: str = Field(description="a unit name as it appears in the answer")
+    href: str = Field(description="its unit page")
+
+
+class AskResponse(BaseModel):
+    question: str
+    status: Status
+    answer: str
+    intent: str | None
+    entities: list[Entity]
+    tokens: list[str]
+    year: int | None
+    phase: list[str]
+    sparql: str = Field(description="the queries that produced the answer, separated by blank lines")
+    columns: list[str]
+    rows: list[list[Any]]
+    sources: list[Source]
+    suggestions: list[str]
+    chart: Chart | None
+    session_id: str
+    links: list[Link] = Field(description="unit names in the answer and their pages")
+
+
+class UnitRef(BaseModel):
+    key: str = Field(description="identifier used in /api/units/{key}: region/code or region/name/…")
+    name: str
+    code: str | None
+    href: str = Field(description="the unit's HTML page")
+
+
+class UnitSummary(UnitRef):
+    region: str
+    parent: UnitRef | None
+    children: int
+
+
+class DocumentRef(BaseModel):
+    iri: str
+    title: str
+    file: str
+    year: int
+    phase: str
+
+
+class Figure(BaseModel):
+    label: str = Field(description="预算总额, 支出合计, 基本支出, 项目支出 or 三公经费")
+    phase: str = Field(description="预算 or 决算")
+    year: int
+    amount: float
+    unit: str = "万元"
+    source: Source
+
+
+class UnitDetail(UnitRef):
+    iri: str
+    region: str
+    parent: UnitRef | None
+    children: list[UnitRef]
+    documents: list[DocumentRef]
+    figures: list[Figure]
+    sparql: str = Field(description="the query behind the figures")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    store: str = Field(description="memory, disk or remote")
+    read_only: bool
+    graphs: int
+    units: int
+    query_workers_network_isolated: bool

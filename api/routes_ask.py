@@ -1,0 +1,44 @@
+"""The chat page and the question API."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import FileResponse
+
+from budgetkg import config
+from budgetkg.api.app import STATIC, Services, services
+from budgetkg.api.models import SESSION_PATTERN, AskRequest, AskResponse, ErrorResponse
+
+router = APIRouter()
+ERRORS: dict[int | str, dict[str, Any]] = {413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+
+
+@router.get("/", include_in_schema=False)
+def chat_page() -> FileResponse:
+    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+
+def answer(svc: Services, question: str, session_id: str | None) -> dict[str, Any]:
+    session_id = session_id or uuid.uuid4().hex
+    result = svc.asker.ask(question, session_id)
+    cells = [cell for row in result["rows"] for cell in row if isinstance(cell, str)]
+    return {**result, "session_id": session_id, "links": svc.units.links(result["answer"], *cells)}
+
+
+@router.post("/api/ask", response_model=AskResponse, responses=ERRORS, tags=["问答 questions"],
+             summary="Ask a question in Chinese")
+def ask_post(body: AskRequest, svc: Services = Depends(services)) -> dict[str, Any]:
+    """The answer, with the figures' sources (document, table, line), the SPARQL that found them,
+    a table, a chart when there are several figures, and links to the units' pages.
+    Reuse `session_id` for follow-up questions such as “那长沙呢”."""
+    return answer(svc, body.question, body.session_id)
+
+
+@router.get("/api/ask", response_model=AskResponse, responses=ERRORS, tags=["问答 questions"],
+            summary="Ask a question in Chinese (GET)")
+def ask_get(q: str = Query(min_length=1, max_length=config.MAX_QUESTION_CHARS, description="问题"),
+            session_id: str | None = Query(None, pattern=SESSION_PATTERN),
+            svc: Services = Depends(services)) -> dict[str, Any]:
+    return answer(svc, q, session_id)

@@ -1,0 +1,121 @@
+"""Units by key, their pages' links and headline figures (read from the graph with SPARQL)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, unquote
+
+from budgetkg.ontology import terms as t
+from budgetkg.query.ask import PHASE_LABEL, Asker
+from budgetkg.query.catalog import UnitEntry
+from budgetkg.query.templates import iri
+
+UNIT_BASE = str(t.ID["unit/"])
+FUND_RANK = {None: 0, "fiscal": 1, "general": 2}
+# (label, measure, expenditure type) of the figures on a unit page, in display order.
+HEADLINES = [
+    ("预算总额", "expenditure-total", None),
+    ("支出合计", "expenditure", None),
+    ("基本支出", "expenditure", "basic"),
+    ("项目支出", "expenditure", "project"),
+    ("三公经费", "sangong", None),
+]
+
+
+def unit_key(unit_iri: str) -> str:
+    """The part of a unit IRI after …/id/unit/ (already percent-encoded, so usable in a URL path)."""
+    return unit_iri[len(UNIT_BASE):] if unit_iri.startswith(UNIT_BASE) else quote(unit_iri, safe="")
+
+
+class Units:
+    def __init__(self, asker: Asker) -> None:
+        self.asker = asker
+        self.catalog = asker.catalog
+        self._by_key = {unquote(unit_key(i)): i for i in self.catalog.units}
+        self._by_code: dict[str, list[str]] = {}
+        self._by_name: dict[str, list[str]] = {}
+        for entry in self.catalog.units.values():
+            if entry.code:
+                self._by_code.setdefault(entry.code, []).append(entry.iri)
+            self._by_name.setdefault(entry.name, []).append(entry.iri)
+        labels = {self.catalog.unit_label(i): i for i in self.catalog.units}
+        self._labels = sorted(labels.items(), key=lambda item: -len(item[0]))
+
+    def find(self, key: str) -> UnitEntry | None:
+        """By key (region/code, region/name/…), or by a code or name that only one unit has."""
+        key = unquote(key).strip("/")
+        found = self._by_key.get(key)
+        if found is None:
+            matches = self._by_code.get(key) or self._by_name.get(key) or []
+            found = matches[0] if len(matches) == 1 else None
+        return self.catalog.units[found] if found else None
+
+    def ref(self, unit_iri: str) -> dict[str, Any]:
+        entry = self.catalog.units[unit_iri]
+        key = unit_key(unit_iri)
+        return {"key": key, "name": self.catalog.unit_label(unit_iri), "code": entry.code, "href": f"/units/{key}"}
+
+    def summary(self, entry: UnitEntry) -> dict[str, Any]:
+        parent = self.ref(entry.parent) if entry.parent in self.catalog.units else None
+        return {**self.ref(entry.iri), "region": entry.region_name, "parent": parent, "children": len(entry.children)}
+
+    def all(self) -> list[dict[str, Any]]:
+        entries = sorted(self.catalog.units.values(), key=lambda e: (e.region_name, e.code or "~", e.name))
+        return [self.summary(e) for e in entries]
+
+    def links(self, *texts: str) -> list[dict[str, str]]:
+        """Unit labels that occur in the texts, longest first, with their pages."""
+        joined = "\n".join(texts)
+        return [{"text": label, "href": self.ref(unit)["href"]} for label, unit in self._labels if label in joined]
+
+    def detail(self, entry: UnitEntry) -> dict[str, Any]:
+        docs = sorted((self.catalog.documents[d] for d in entry.own_documents if d in self.catalog.documents),
+                      key=lambda d: (d.year, d.phase))
+        query = figures_query(entry.iri)
+        return {
+            **self.summary(entry),
+            "iri": entry.iri,
+            "children": [self.ref(c) for c in entry.children],
+            "documents": [{"iri": d.iri, "title": d.title, "file": d.file, "year": d.year, "phase": PHASE_LABEL.get(d.phase, d.phase)}
+                          for d in docs],
+            "figures": self.figures(query),
+            "sparql": query,
+        }
+
+    def figures(self, query: str) -> list[dict[str, Any]]:
+        """One figure per headline, phase and year: the most aggregate row, from the lowest-numbered table."""
+        best: dict[tuple[int, str, int], tuple[tuple, dict[str, str | None]]] = {}
+        for row in self.asker.store.select(query).values():
+            measure = (row["measure"] or "").rsplit("measure-", 1)[-1]
+            exptype = row["exptype"].rsplit("-", 1)[-1] if row["exptype"] else None
+            phase = (row["phase"] or "").rsplit("-", 1)[-1]
+            for index, (_, wanted_measure, wanted_type) in enumerate(HEADLINES):
+                if measure != wanted_measure or exptype != wanted_type or phase not in PHASE_LABEL:
+                    continue
+                fund = row["fund"].rsplit("-", 1)[-1] if row["fund"] else None
+                rank = (FUND_RANK.get(fund, 3), int(row["tn"] or 0) or 999, int(row["line"] or 0))
+                key = (index, phase, int(row["year"] or 0))
+                if key not in best or rank < best[key][0]:
+                    best[key] = (rank, row)
+        figures = []
+        for (index, phase, year), (_, row) in sorted(best.items(), key=lambda item: (-item[0][2], item[0][1], item[0][0])):
+            figures.append({"label": HEADLINES[index][0], "phase": PHASE_LABEL[phase], "year": year,
+                            "amount": float(Decimal(row["amount"] or "0")), "unit": "万元",
+                            "source": self.asker.source(row["doc"] or "", row["table"], int(row["line"] or 0))})
+        return figures
+
+
+def figures_query(unit_iri: str) -> str:
+    measures = " ".join(iri(str(t.ID[f"measure-{m}"])) for m in sorted({h[1] for h in HEADLINES}))
+    return t.SPARQL_PREFIXES + f"""SELECT DISTINCT ?o ?measure ?exptype ?fund ?phase ?year ?amount ?doc ?table ?tn ?line WHERE {{
+  VALUES ?measure {{ {measures} }}
+  ?o bk:unit {iri(unit_iri)} ; bk:measure ?measure ; bk:phase ?phase ; bk:fiscalYear ?year ; bk:amount ?amount ;
+     prov:wasDerivedFrom ?doc ; bk:table ?table ; bk:line ?line .
+  OPTIONAL {{ ?table bk:tableNumber ?tn }}
+  OPTIONAL {{ ?o bk:fundSource ?fund }}
+  OPTIONAL {{ ?o bk:expenditureType ?exptype }}
+  FILTER NOT EXISTS {{ ?o bk:functionalSubject ?anyFunctional }}
+  FILTER NOT EXISTS {{ ?o bk:economicSubject ?anyEconomic }}
+  FILTER NOT EXISTS {{ ?o bk:project ?anyProject }}
+  FILTER NOT EXISTS {{ ?o bk:detail ?anyDetail }}
+}} ORDER BY ?year ?phase ?measure"""
