@@ -76,6 +76,7 @@ def read_narrative(document: ParsedDocument, paragraphs: list[Paragraph], reader
     _changes(document, text, reader)
     _executions(document, text, reader)
     _key_projects(document, text, reader)
+    _subject_amounts(document, text, reader)
     _stated_amounts(document, text, reader)
     _glossary(document, paragraphs)
 
@@ -196,20 +197,45 @@ def _executions(document: ParsedDocument, text: Text, reader: TableReader) -> No
         ))
 
 
+_SUBJECT_AMOUNT = re.compile(rf"(?P<path>(?:[^，。；：:（(）)\n]+[（(](?:类|款)[）)])+[^，。；：:（(）)\n]+[（(]项[）)])支出(?P<amount>{NUMBER})万元")
+
+
+def _subject_amounts(document: ParsedDocument, text: Text, reader: TableReader) -> None:
+    """'…（类）…（款）行政运行（项）支出176.20万元': a subject's figure as the text states it.
+
+    A department's text often gives its subjects' totals, which its tables give only per unit."""
+    info = None
+    for match in _SUBJECT_AMOUNT.finditer(text.text):
+        subject = _subject_for(document, match["path"])
+        value = _decimal(match["amount"])
+        if subject is None or value is None:
+            continue
+        if info is None:
+            info = next((t for t in document.tables if t.number == 0), None)
+            if info is None:
+                from budgetkg.ingest.model import TableInfo
+
+                info = TableInfo(0, "正文", 0)
+                document.tables.append(info)
+        reader.fact(value, document.unit, {"measure": code("measure", "expenditure")}, (), info,
+                    text.line_at(match.start()), match.start(), "正文", match.group(0), subject=subject)
+
+
 def _key_projects(document: ParsedDocument, text: Text, reader: TableReader) -> None:
     for match in _KEY_PROJECT.finditer(text.text):
         value = _decimal(match["amount"])
         if value is None:
             continue
         line = text.line_at(match.start())
-        project = reader.project(document.unit, match["name"], line)
+        named = [p for p in document.projects.values() if normalize(p.name) == normalize(match["name"])]
+        project = named[0] if named else reader.project(document.unit, match["name"], line)
         info = next((t for t in document.tables if t.number == 0), None)
         if info is None:
             from budgetkg.ingest.model import TableInfo
 
             info = TableInfo(0, "正文", 0)
             document.tables.append(info)
-        reader.fact(value, document.unit, {"measure": code("measure", "expenditure"), "exptype": code("exptype", "project")},
+        reader.fact(value, project.unit, {"measure": code("measure", "expenditure"), "exptype": code("exptype", "project")},
                     (), info, line, match.start(), "预算资金", match["name"], project=project)
 
 
@@ -227,7 +253,7 @@ def _stated_amounts(document: ParsedDocument, text: Text, reader: TableReader) -
         rf"(?P<link>(?:支出)?(?:年初预算|预算|决算)?(?:总额|数)?(?:为|是)?)[:：]?(?P<amount>{NUMBER})万元"
     )
     kept = [i for i, ch in enumerate(text.text) if ch not in "“”\""]  # quotes dropped, positions kept
-    normalized = "".join(text.text[i] for i in kept)
+    normalized = "".join(text.text[i] for i in kept).translate(str.maketrans("（）", "()"))
     info = None
     for match in pattern.finditer(normalized):
         value = _decimal(match["amount"])

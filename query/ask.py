@@ -299,8 +299,9 @@ class Asker:
                         sources.append(src)
                         rows.append([name, figure.year, PHASE_LABEL[phase], what, float(figure.amount), src["document"], src["table"], src["line"]])
                         sentences.append(f"{name}{figure.year}年{PHASE_LABEL[phase]}{what}为{money(figure.amount)}万元{self.cite(src)}")
+        year = f"{u.year}年" if u.year else ""
         for name, phase, what in missing_units:
-            sentences.append(f"{name}的文件未公开{PHASE_LABEL[phase]}{what}")
+            sentences.append(f"{name}的文件未公开{year}{PHASE_LABEL[phase]}{what}")
         if not rows:
             status = "no_data"
         else:

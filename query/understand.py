@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import jieba
 
 from budgetkg.ontology import terms as t
-from budgetkg.ontology.names import FILLER, aliases, canonical
+from budgetkg.ontology.names import FILLER, aliases, canonical, region_prefix
 from budgetkg.query.catalog import Catalog
 
 INTENT_WORDS: list[tuple[str, re.Pattern[str]]] = [
@@ -24,7 +24,7 @@ INTENT_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("parent", re.compile(r"上级|主管部门|主管单位|隶属|归属|属于哪个|所属部门|上一级")),
     ("children", re.compile(r"下属|下级|所属单位|二级单位|有哪些单位|包括哪些单位|各单位|哪些单位|子单位|单位构成")),
     ("staffing", re.compile(r"编制|实有人数|在编|多少人|人员数|人数")),
-    ("performance", re.compile(r"绩效|指标|满意度|目标值|目标是|考核")),
+    ("performance", re.compile(r"绩效|指标|满意度|目标|考核")),
     ("projects", re.compile(r"哪些项目|项目有哪些|什么项目|项目清单|项目列表|几个项目|多少个项目")),
     ("execution", re.compile(r"执行率|完成率|执行情况|完成年初预算|执行了多少")),
     ("change", re.compile(r"增长|增加|减少|下降|上升|同比|比上年|较上年|比去年|变化|变动|增幅|降幅")),
@@ -176,6 +176,14 @@ class Understander:
                         found.append(Mention("unit", text[start:end], start, end, others))
             elif not covered:
                 u.unknown_region = self.all_regions[name]
+        if u.regions:
+            # "长沙市的热线中心": a name without its region means the one in the region named
+            for mention in found:
+                if region_prefix(canonical(mention.text)) is None:
+                    local = [i for i in mention.targets if any(self.catalog.units[i].region_name.startswith(r) for r in u.regions)]
+                    mention.targets = local or mention.targets
+        elif u.unknown_region and found and all(region_prefix(canonical(m.text)) is None for m in found):
+            found = []  # "深圳热线中心": a region we hold no documents for
         found.sort(key=lambda m: m.start)
         u.unit_mentions = found
         units: list[str] = []

@@ -1,0 +1,90 @@
+"""Units (JSON and HTML pages), export and the health check."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from budgetkg.api.app import STATIC, Services, error, services
+from budgetkg.api.models import ErrorResponse, Health, UnitDetail, UnitSummary
+
+router = APIRouter()
+# format -> (media type, file extension); the formats of budgetkg.query.export.
+EXPORTS = {
+    "turtle": ("text/turtle; charset=utf-8", "ttl"),
+    "nt": ("application/n-triples", "nt"),
+    "nquads": ("application/n-quads", "nq"),
+    "trig": ("application/trig", "trig"),
+    "jsonld": ("application/ld+json", "jsonld"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "graphml": ("application/graphml+xml", "graphml"),
+    "gexf": ("application/gexf+xml", "gexf"),
+    "cytoscape": ("application/json", "cyjs"),
+}
+ExportFormat = Literal["turtle", "nt", "nquads", "trig", "jsonld", "csv", "graphml", "gexf", "cytoscape"]
+UnitKey = Path(description="region/code (450200/103007), region/name/… , or a code or full name that only one unit has",
+               max_length=500)
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
+
+
+def _unit(svc: Services, key: str):
+    entry = svc.units.find(key)
+    if entry is None:
+        raise HTTPException(404, f"没有这个单位（no unit {key!r}）")
+    return entry
+
+
+@router.get("/api/units", response_model=list[UnitSummary], tags=["单位 units"], summary="All units")
+def list_units(svc: Services = Depends(services)) -> list[dict[str, Any]]:
+    return svc.units.all()
+
+
+@router.get("/api/units/{key:path}", response_model=UnitDetail, responses=NOT_FOUND, tags=["单位 units"],
+            summary="One unit: parent, children, documents, headline figures")
+def get_unit(key: str = UnitKey, svc: Services = Depends(services)) -> dict[str, Any]:
+    """Headline figures (预算总额, 支出合计, 基本支出, 项目支出, 三公经费 per phase and year) come from
+    the unit's observations, each with its source; `sparql` is the query that found them."""
+    return svc.units.detail(_unit(svc, key))
+
+
+@router.get("/units", include_in_schema=False)
+def units_page() -> FileResponse:
+    return FileResponse(STATIC / "units.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/units/{key:path}", include_in_schema=False)
+def unit_page(key: str, svc: Services = Depends(services)) -> Response:
+    if svc.units.find(key) is None:
+        return HTMLResponse((STATIC / "404.html").read_text(encoding="utf-8"), status_code=404)
+    return FileResponse(STATIC / "unit.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/api/export", tags=["导出 export"], summary="Export the graph or part of it",
+            responses={200: {"content": {m: {} for m, _ in EXPORTS.values()}, "description": "the export, as a download"},
+                       400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+def export_graph(format: ExportFormat = Query("turtle", description="RDF (turtle, nt, nquads, trig, jsonld), CSV of "
+                                                                     "observations, or graphs for Gephi/Cytoscape"),
+                 unit: str | None = Query(None, max_length=500, description="only this unit (code or name) and what it links to"),
+                 document: str | None = Query(None, max_length=500, description="only this document (IRI, file name or hash prefix)"),
+                 svc: Services = Depends(services)) -> Response:
+    from budgetkg.query import export as exporter
+
+    if format not in exporter.FORMATS:
+        return error(400, f"format {format!r} is not available; choose one of {', '.join(exporter.FORMATS)}")
+    try:
+        data = exporter.export(svc.store, format, unit=unit, document=document)
+    except (LookupError, ValueError) as problem:  # an unknown unit or document
+        return error(404, str(problem) or "没有找到要导出的内容（nothing to export）")
+    media, extension = EXPORTS[format]
+    name = "-".join(["budgetkg", *(["unit"] if unit else []), *(["document"] if document else [])])
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{extension}"'})
+
+
+@router.get("/healthz", response_model=Health, tags=["运维 operations"], summary="Liveness and store summary")
+def health(svc: Services = Depends(services)) -> dict[str, Any]:
+    spec = svc.store.spec
+    kind = "memory" if spec == "memory" else "remote" if spec.startswith(("http://", "https://")) else "disk"
+    return {"status": "ok", "store": kind, "read_only": svc.read_only, "graphs": len(svc.store.named_graphs()),
+            "units": len(svc.asker.catalog.units), "query_workers_network_isolated": svc.runner.network_isolated}
