@@ -113,6 +113,13 @@ class UnitDetail(UnitRef):
     sparql: str = Field(description="the query behind the figures")
 
 
+class Limits(BaseModel):
+    query_timeout_s: float
+    max_rows: int
+    max_question_chars: int
+    max_request_bytes: int
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     store: str = Field(description="memory, disk or remote")
@@ -120,3 +127,4 @@ class Health(BaseModel):
     graphs: int
     units: int
     query_workers_network_isolated: bool
+    limits: Limits

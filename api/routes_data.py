@@ -6,23 +6,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from budgetkg import config
 from budgetkg.api.app import STATIC, Services, error, services
 from budgetkg.api.models import ErrorResponse, Health, UnitDetail, UnitSummary
+from budgetkg.query import export as exporter
 
 router = APIRouter()
-# format -> (media type, file extension); the formats of budgetkg.query.export.
-EXPORTS = {
-    "turtle": ("text/turtle; charset=utf-8", "ttl"),
-    "nt": ("application/n-triples", "nt"),
-    "nquads": ("application/n-quads", "nq"),
-    "trig": ("application/trig", "trig"),
-    "jsonld": ("application/ld+json", "jsonld"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "graphml": ("application/graphml+xml", "graphml"),
-    "gexf": ("application/gexf+xml", "gexf"),
-    "cytoscape": ("application/json", "cyjs"),
-}
-ExportFormat = Literal["turtle", "nt", "nquads", "trig", "jsonld", "csv", "graphml", "gexf", "cytoscape"]
+ExportFormat = Literal[exporter.FORMATS]  # type: ignore[valid-type]
 UnitKey = Path(description="region/code (450200/103007), region/name/… , or a code or full name that only one unit has",
                max_length=500)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
@@ -61,25 +51,22 @@ def unit_page(key: str, svc: Services = Depends(services)) -> Response:
 
 
 @router.get("/api/export", tags=["导出 export"], summary="Export the graph or part of it",
-            responses={200: {"content": {m: {} for m, _ in EXPORTS.values()}, "description": "the export, as a download"},
+            responses={200: {"content": {m: {} for m in exporter.MEDIA_TYPES.values()}, "description": "the export, as a download"},
                        400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
 def export_graph(format: ExportFormat = Query("turtle", description="RDF (turtle, nt, nquads, trig, jsonld), CSV of "
-                                                                     "observations, or graphs for Gephi/Cytoscape"),
-                 unit: str | None = Query(None, max_length=500, description="only this unit (code or name) and what it links to"),
-                 document: str | None = Query(None, max_length=500, description="only this document (IRI, file name or hash prefix)"),
+                                                                     "observations, or networks for Gephi/Cytoscape"),
+                 unit: str | None = Query(None, max_length=500, description="only this unit (code, name or IRI), its sub-units "
+                                                                            "and what they link to"),
+                 document: str | None = Query(None, max_length=500, description="only this document (graph IRI, file name "
+                                                                                "or content-hash prefix)"),
                  svc: Services = Depends(services)) -> Response:
-    from budgetkg.query import export as exporter
-
-    if format not in exporter.FORMATS:
-        return error(400, f"format {format!r} is not available; choose one of {', '.join(exporter.FORMATS)}")
     try:
         data = exporter.export(svc.store, format, unit=unit, document=document)
-    except (LookupError, ValueError) as problem:  # an unknown unit or document
-        return error(404, str(problem) or "没有找到要导出的内容（nothing to export）")
-    media, extension = EXPORTS[format]
+    except exporter.ExportError as problem:  # a filter that matches nothing, or several documents
+        return error(404 if str(problem).startswith("no ") else 400, str(problem))
     name = "-".join(["budgetkg", *(["unit"] if unit else []), *(["document"] if document else [])])
-    return Response(data, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{extension}"'})
+    return Response(data, media_type=exporter.MEDIA_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{exporter.EXTENSIONS[format]}"'})
 
 
 @router.get("/healthz", response_model=Health, tags=["运维 operations"], summary="Liveness and store summary")
@@ -87,4 +74,6 @@ def health(svc: Services = Depends(services)) -> dict[str, Any]:
     spec = svc.store.spec
     kind = "memory" if spec == "memory" else "remote" if spec.startswith(("http://", "https://")) else "disk"
     return {"status": "ok", "store": kind, "read_only": svc.read_only, "graphs": len(svc.store.named_graphs()),
-            "units": len(svc.asker.catalog.units), "query_workers_network_isolated": svc.runner.network_isolated}
+            "units": len(svc.asker.catalog.units), "query_workers_network_isolated": svc.runner.network_isolated,
+            "limits": {"query_timeout_s": config.QUERY_TIMEOUT_S, "max_rows": config.MAX_RESULT_ROWS,
+                       "max_question_chars": config.MAX_QUESTION_CHARS, "max_request_bytes": config.MAX_REQUEST_BYTES}}

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from budgetkg import config
-from budgetkg.store import Store, StoreError, open_store
+from budgetkg.store import Store, StoreBusy, StoreError, open_store
 
 
 class CommandError(Exception):
@@ -19,9 +19,17 @@ def _store(args: argparse.Namespace, read_only: bool = False) -> Store:
 
 
 def _with_data(args: argparse.Namespace) -> Store:
+    """The store for a reading command; a store another process is writing is read as it stands."""
     from budgetkg.ingest.pipeline import ensure_data, print_progress
 
-    store = _store(args)
+    try:
+        store = _store(args)
+    except StoreBusy:
+        store = _store(args, read_only=True)
+        if store.is_empty():
+            raise
+        print(f"note: {store.spec} is being written by another process; reading it as it stands", file=sys.stderr)
+        return store
     ensure_data(store, print_progress)
     return store
 
@@ -39,7 +47,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         reports = write_bulk(paths, Path(args.out), jobs=args.jobs, progress=print_progress)
     else:
         store = _store(args)
-        reports = ingest(store, paths, None if args.quiet else print_progress)
+        reports = ingest(store, paths, None if args.quiet else print_progress, batch_size=args.batch_size)
         store.close()
     for report in reports:
         for warning in report.warnings:
@@ -172,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no per-document progress")
     p.add_argument("--out", help="write one N-Quads file per document to this directory instead of a store")
     p.add_argument("--jobs", type=int, default=1, help="parallel parser processes (with --out)")
+    p.add_argument("--batch-size", type=int, default=50, help="documents written per transaction")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("sparql", help="run a SPARQL query ('-' or '--' reads it from stdin, '@file' from a file)")

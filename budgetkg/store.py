@@ -119,21 +119,27 @@ class OxigraphStore:
         return list(result)
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
-        """Replace each named graph by its quads, all in one transaction.
+        """Replace each named graph by its quads; each call is one transaction per kind of write.
 
-        `Store.update` runs a whole request atomically, so a crash leaves either the old or the
-        new content of every graph.  INSERT DATA is fed N-Quads-shaped text: terms serialise
-        themselves in SPARQL syntax, so nothing from a document is pasted in unescaped.
+        New graphs go in with `Store.extend`, which is transactional and fast.  Graphs already in
+        the store are dropped and re-inserted by one SPARQL Update, which Oxigraph also runs
+        atomically; INSERT DATA is fed terms that serialise themselves in SPARQL syntax, so
+        nothing from a document is pasted in unescaped.  Either way a crash leaves the old or the
+        new content of a graph, never a mixture.
         """
-        parts = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
-        lines: list[str] = []
-        for name, quads in graphs.items():
-            lines.append(f"GRAPH <{name}> {{")
-            lines.extend(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            lines.append("}")
-        if lines:
+        existing = {name for name in graphs if self._store.contains_named_graph(ox.NamedNode(name))}
+        fresh = [q for name, quads in graphs.items() if name not in existing for q in quads]
+        if fresh:
+            self._store.extend(fresh)
+        if existing:
+            parts = [f"DROP SILENT GRAPH <{name}>" for name in existing]
+            lines: list[str] = []
+            for name in existing:
+                lines.append(f"GRAPH <{name}> {{")
+                lines.extend(f"{q.subject} {q.predicate} {q.object} ." for q in graphs[name])
+                lines.append("}")
             parts.append("INSERT DATA {\n" + "\n".join(lines) + "\n}")
-        self._store.update(" ;\n".join(parts))
+            self._store.update(" ;\n".join(parts))
 
     def drop_graph(self, graph: str) -> None:
         self._store.update(f"DROP SILENT GRAPH <{graph}>")

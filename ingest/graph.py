@@ -48,6 +48,17 @@ BK = {name: N(t.BK[name]) for name in (
     "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme",
 )}
 DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
+QB_OBSERVATION, QB_DATASET, QB_SLICE, QB_MEMBER = (N(t.QB.Observation), N(t.QB.dataSet), N(t.QB.Slice), N(t.QB.observation))
+PROV_DERIVED = N(t.PROV.wasDerivedFrom)
+_NODES: dict[str, ox.NamedNode] = {}
+
+
+def node(iri: str) -> ox.NamedNode:
+    """Code-list and other often-repeated IRIs, made once."""
+    found = _NODES.get(iri)
+    if found is None:
+        found = _NODES[iri] = ox.NamedNode(iri)
+    return found
 
 
 class GraphBuilder:
@@ -56,7 +67,10 @@ class GraphBuilder:
         self.doc_iri = N(t.document_iri(document.sha256))
         self.triples: list[ox.Triple] = []
         self.unit_iris: dict[int, ox.NamedNode] = {}
-        self.slices: set[ox.NamedNode] = set()
+        self.slices: dict[str, ox.NamedNode] = {}
+        self.tables: dict[int, ox.NamedNode] = {}
+        self.subject_nodes: dict[tuple[str, str], ox.NamedNode] = {}
+        self.project_nodes: dict[int, ox.NamedNode] = {}
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal | None) -> None:
         if o is not None:
@@ -128,7 +142,10 @@ class GraphBuilder:
         add(u, N(t.PROV.wasDerivedFrom), self.doc_iri)
 
     def subject_iri(self, subject: Subject) -> ox.NamedNode:
-        return N(t.subject_iri(subject.scheme, subject.code))
+        key = (subject.scheme, subject.code)
+        if key not in self.subject_nodes:
+            self.subject_nodes[key] = N(t.subject_iri(subject.scheme, subject.code))
+        return self.subject_nodes[key]
 
     def add_subject(self, subject: Subject) -> None:
         s = self.subject_iri(subject)
@@ -145,7 +162,11 @@ class GraphBuilder:
         add(s, BK["level"], text(level) if level else None)
 
     def project_iri(self, project: Project) -> ox.NamedNode:
-        return N(t.project_iri(t.unit_iri(self.doc.region_code, project.unit.code, project.unit.name), self.doc.year, project.name))
+        key = id(project)
+        if key not in self.project_nodes:
+            unit = t.unit_iri(self.doc.region_code, project.unit.code, project.unit.name)
+            self.project_nodes[key] = N(t.project_iri(unit, self.doc.year, project.name))
+        return self.project_nodes[key]
 
     def add_project(self, project: Project) -> None:
         p = self.project_iri(project)
@@ -174,11 +195,29 @@ class GraphBuilder:
         doc = self.doc
         unit_key = f"{doc.region_code}-{fact.unit.key}"
         o = N(t.observation_iri(unit_key, fact.year, fact.phase, doc.sha256, fact.table, fact.line, fact.column))
-        add = self.add
-        add(o, RDF_TYPE, N(t.QB.Observation))
-        add(o, N(t.QB.dataSet), dataset)
+        triples = self.triples
         unit = self.unit(fact.unit)
-        add(o, BK["unit"], unit)
+        phase = node(t.code("phase", fact.phase).iri)
+        triples += [ox.Triple(o, RDF_TYPE, QB_OBSERVATION), ox.Triple(o, QB_DATASET, dataset), ox.Triple(o, BK["unit"], unit),
+                    ox.Triple(o, BK["fiscalYear"], integer(fact.year)), ox.Triple(o, BK["phase"], phase)]
+        for dimension, predicate in DIMENSION_PREDICATES.items():
+            if dimension in fact.dims:
+                triples.append(ox.Triple(o, predicate, node(fact.dims[dimension].iri)))
+        for detail in fact.details:
+            triples.append(ox.Triple(o, BK["detail"], node(detail.iri)))
+        if fact.subject is not None:
+            predicate = BK["functionalSubject"] if fact.subject.scheme == "func" else BK["economicSubject"]
+            triples.append(ox.Triple(o, predicate, self.subject_iri(fact.subject)))
+        if fact.project is not None:
+            triples.append(ox.Triple(o, BK["project"], self.project_iri(fact.project)))
+        triples += [ox.Triple(o, BK["amount"], decimal(fact.amount)),
+                    ox.Triple(o, BK["table"], self.table(fact.table)),
+                    ox.Triple(o, BK["line"], integer(fact.line)),
+                    ox.Triple(o, PROV_DERIVED, self.doc_iri)]
+        if fact.column_label:
+            triples.append(ox.Triple(o, BK["column"], text(fact.column_label)))
+        if fact.row_label:
+            triples.append(ox.Triple(o, BK["rowLabel"], text(fact.row_label)))
         # the slice fixes unit (or project), subject, phase and measure: a look-up reads only its members
         measure = fact.dims["measure"]
         if fact.project is not None:
@@ -187,31 +226,19 @@ class GraphBuilder:
             base = f"{unit.value}/{fact.subject.scheme}/{fact.subject.code}"
         else:
             base = unit.value
-        slice_ = N(t.slice_iri(base, fact.phase, measure.notation))
-        if slice_ not in self.slices:
-            self.slices.add(slice_)
-            add(slice_, RDF_TYPE, N(t.QB.Slice))
-            add(slice_, BK["unit"], unit)
-            add(slice_, BK["phase"], N(t.code("phase", fact.phase).iri))
-            add(slice_, BK["measure"], N(measure.iri))
-        add(slice_, N(t.QB.observation), o)
-        add(o, BK["fiscalYear"], integer(fact.year))
-        add(o, BK["phase"], N(t.code("phase", fact.phase).iri))
-        for dimension, predicate in DIMENSION_PREDICATES.items():
-            if dimension in fact.dims:
-                add(o, predicate, N(fact.dims[dimension].iri))
-        for detail in fact.details:
-            add(o, BK["detail"], N(detail.iri))
-        if fact.subject is not None:
-            add(o, BK["functionalSubject"] if fact.subject.scheme == "func" else BK["economicSubject"], self.subject_iri(fact.subject))
-        if fact.project is not None:
-            add(o, BK["project"], self.project_iri(fact.project))
-        add(o, BK["amount"], decimal(fact.amount))
-        add(o, BK["table"], N(t.table_iri(t.document_iri(doc.sha256), fact.table)))
-        add(o, BK["line"], integer(fact.line))
-        add(o, BK["column"], text(fact.column_label) if fact.column_label else None)
-        add(o, BK["rowLabel"], text(fact.row_label) if fact.row_label else None)
-        add(o, N(t.PROV.wasDerivedFrom), self.doc_iri)
+        slice_iri = t.slice_iri(base, fact.phase, measure.notation)
+        slice_ = self.slices.get(slice_iri)
+        if slice_ is None:
+            slice_ = self.slices[slice_iri] = N(slice_iri)
+            triples += [ox.Triple(slice_, RDF_TYPE, QB_SLICE), ox.Triple(slice_, BK["unit"], unit),
+                        ox.Triple(slice_, BK["phase"], phase), ox.Triple(slice_, BK["measure"], node(measure.iri))]
+        triples.append(ox.Triple(slice_, QB_MEMBER, o))
+
+    def table(self, number: int) -> ox.NamedNode:
+        found = self.tables.get(number)
+        if found is None:
+            found = self.tables[number] = N(t.table_iri(t.document_iri(self.doc.sha256), number))
+        return found
 
     def add_narrative(self) -> None:
         doc = self.doc
@@ -278,12 +305,6 @@ def _first_number(value: str) -> Decimal | None:
 
 def document_quads(document: ParsedDocument) -> tuple[str, list[ox.Quad]]:
     builder = GraphBuilder(document)
-    triples = builder.build()
     graph = builder.doc_iri
-    seen = set()
-    quads = []
-    for triple in triples:
-        if triple not in seen:
-            seen.add(triple)
-            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
-    return graph.value, quads
+    triples = dict.fromkeys(builder.build())  # a unit or subject named twice is stated once
+    return graph.value, [ox.Quad(s, p, o, graph) for s, p, o in triples]

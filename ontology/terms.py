@@ -10,7 +10,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -59,6 +59,7 @@ _SPACES = re.compile(r"[\s\u3000]+")
 _QUOTES = str.maketrans("", "", "“”\"'‘’*")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Compare form of a label: NFKC (full-width to half-width), no spaces, no quotes."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
@@ -157,46 +158,50 @@ def regions() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- instance IRIs
+@lru_cache(maxsize=1 << 14)
 def _segment(text: str) -> str:
     return quote(text, safe="")
 
 
-def region_iri(region_code: str) -> rdflib.URIRef:
-    return ID[f"region/{region_code}"]
+ID_BASE = str(ID)
 
 
-def unit_iri(region_code: str, code: str | None, name: str) -> rdflib.URIRef:
-    return ID[f"unit/{region_code}/{code}"] if code else ID[f"unit/{region_code}/name/{_segment(name)}"]
+def region_iri(region_code: str) -> str:
+    return f"{ID_BASE}region/{region_code}"
 
 
-def document_iri(sha256: str) -> rdflib.URIRef:
-    return ID[f"doc/{sha256[:16]}"]
+def unit_iri(region_code: str, code: str | None, name: str) -> str:
+    return f"{ID_BASE}unit/{region_code}/{code}" if code else f"{ID_BASE}unit/{region_code}/name/{_segment(name)}"
 
 
-def table_iri(doc: rdflib.URIRef, number: int) -> rdflib.URIRef:
-    return rdflib.URIRef(f"{doc}/table/{number}")
+def document_iri(sha256: str) -> str:
+    return f"{ID_BASE}doc/{sha256[:16]}"
 
 
-def subject_iri(scheme: str, code: str) -> rdflib.URIRef:
-    return ID[f"{scheme}/{code}"]
+def table_iri(doc: str, number: int) -> str:
+    return f"{doc}/table/{number}"
 
 
-def project_iri(unit: rdflib.URIRef, year: int, name: str) -> rdflib.URIRef:
-    return rdflib.URIRef(f"{unit}/project/{year}/{_segment(name)}")
+def subject_iri(scheme: str, code: str) -> str:
+    return f"{ID_BASE}{scheme}/{code}"
 
 
-def observation_iri(unit_key: str, year: int, phase: str, doc_sha: str, table: int, line: int, column: int) -> rdflib.URIRef:
-    return ID[f"obs/{_segment(unit_key)}/{year}/{phase}/{doc_sha[:8]}-t{table}-l{line}-c{column}"]
+def project_iri(unit: str, year: int, name: str) -> str:
+    return f"{unit}/project/{year}/{_segment(name)}"
 
 
-def slice_iri(base: str, phase: str, measure: str) -> rdflib.URIRef:
+def observation_iri(unit_key: str, year: int, phase: str, doc_sha: str, table: int, line: int, column: int) -> str:
+    return f"{ID_BASE}obs/{_segment(unit_key)}/{year}/{phase}/{doc_sha[:8]}-t{table}-l{line}-c{column}"
+
+
+def slice_iri(base: str, phase: str, measure: str) -> str:
     """The qb:Slice of the figures of one phase and measure of a unit (base = its IRI), of one of
     its subjects (base = unit IRI + /func/CODE or /econ/CODE) or of a project (base = project IRI)."""
-    return rdflib.URIRef(f"{base}/slice/{phase}/{measure}")
+    return f"{base}/slice/{phase}/{measure}"
 
 
-def term_iri(name: str) -> rdflib.URIRef:
-    return ID[f"term/{_segment(normalize(name))}"]
+def term_iri(name: str) -> str:
+    return f"{ID_BASE}term/{_segment(normalize(name))}"
 
 
 SCHEME_FUNC = ID["scheme-func"]

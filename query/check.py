@@ -159,7 +159,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.shacl.conforms is True
+        return not self.errors and self.shacl.conforms is not False
 
     def as_dict(self) -> dict:
         by_kind = {kind: {"checks": self.checks[kind],
@@ -214,21 +214,16 @@ class CheckResult:
 
 
 def _fmt(value: Decimal) -> str:
-    return format(value.normalize() if value == value.to_integral() else value, "f")
+    return format(value, "f")
 
 
 # ---------------------------------------------------------------- hierarchies
-@cache
-def _broader() -> dict[str, str]:
-    return t.broader_codes()
-
-
 def _subject_parent(code: str) -> str | None:
     return code[:-2] if len(code) > 3 else None
 
 
 def _parents(catalog: Catalog) -> dict[str, Callable[[object], object]]:
-    broader = _broader()
+    broader = t.broader_codes()
     return {
         "unit": lambda u: catalog.units[u].parent if u in catalog.units else None,
         "measure": broader.get, "fund": broader.get, "exptype": broader.get,
@@ -427,15 +422,22 @@ def _cells(catalog: Catalog) -> tuple[list[Cell], list[Observation]]:
 
 def _describe(kind: str, total: Cell, parts: list[Cell], catalog: Catalog) -> str:
     what = total.describe()
+
+    def short(part: Cell) -> str:  # what tells a part from the total: its column on one row, its row in one column
+        if part.row == total.row and part.column:
+            return part.column
+        return part.row if part.column == total.column and part.row else part.describe()
+
     if kind in ("functional-subject", "economic-subject"):
-        return f"{what} = Σ {len(parts)} subjects below it ({', '.join(p.key[D['func' if kind[0] == 'f' else 'econ']] or '' for p in parts[:6])}{'…' if len(parts) > 6 else ''})"
+        codes = [p.key[D["func" if kind.startswith("functional") else "econ"]] or "" for p in parts]
+        return f"{what} = Σ {len(parts)} subjects below it ({', '.join(codes[:6])}{'…' if len(codes) > 6 else ''})"
     if kind == "unit":
         return f"{what} ({catalog.units[total.key[0]].name}) = Σ {len(parts)} sub-units"
     if kind == "same-figure":
         return f"{what} printed as {_fmt(total.amount)} and as {_fmt(parts[0].amount)}"
     if kind == "balance" and len(parts) == 1:
-        return f"{what} = {parts[0].describe()}"
-    return f"{what} = Σ {' + '.join(p.describe() for p in parts[:5])}{' …' if len(parts) > 5 else ''}"
+        return f"{what} = {short(parts[0])}"
+    return f"{what} = Σ {' + '.join(short(p) for p in parts[:5])}{' …' if len(parts) > 5 else ''}"
 
 
 def reconcile(catalog: Catalog, tolerance: Decimal = TOLERANCE) -> CheckResult:

@@ -34,6 +34,7 @@ PROPERTIES = {
     str(t.PROV.wasDerivedFrom): "document",
 }
 MULTI_VALUED = {"detail"}
+SEPARATOR = "\u001f"
 
 
 @dataclass
@@ -113,6 +114,7 @@ class Catalog:
     projects: dict[str, tuple[str, str | None]]  # IRI → (name, unit IRI)
     tables: dict[str, tuple[int, str]]  # IRI → (number, title)
     documents: dict[str, Document]  # document IRI → Document
+    members: dict[str, set[str]] = field(default_factory=dict)  # graph → units, projects, concepts in it
 
     def code_label(self, iri: str | None) -> str:
         """Chinese label of a code-list value (measure, fund, …) or subject concept."""
@@ -151,21 +153,8 @@ def graph_clause(graph: str | None) -> str:
     return f"GRAPH {ox.NamedNode(graph)}" if graph else "GRAPH ?g"
 
 
-def load(store: Store, graph: str | None = None) -> Catalog:
-    """Every observation (of one named graph, if given) and what it refers to."""
-    where = graph_clause(graph)
-    bind = f"BIND({ox.NamedNode(graph)} AS ?g)" if graph else ""
-    rows = store.select(t.SPARQL_PREFIXES + f"""
-        SELECT ?g ?o ?p ?v WHERE {{ {where} {{ ?o a qb:Observation ; ?p ?v }} {bind} }}""").rows
-    collected: dict[str, tuple[str, dict[str, set[str]]]] = {}
-    for g, o, p, v in rows:
-        name = PROPERTIES.get(_value(p))
-        entry = collected.setdefault(_value(o), (_value(g), {}))
-        if name is not None:
-            entry[1].setdefault(name, set()).add(_value(v))
-    observations = [Observation(iri, g, {n: tuple(sorted(v)) for n, v in props.items()})
-                    for iri, (g, props) in sorted(collected.items())]
-
+def load_units(store: Store) -> dict[str, Unit]:
+    """Every unit (org:Organization) of the store, by IRI."""
     units: dict[str, Unit] = {}
     for row in store.select(t.SPARQL_PREFIXES + """
             SELECT ?u ?code ?name ?parent ?region WHERE {
@@ -187,6 +176,26 @@ def load(store: Store, graph: str | None = None) -> Catalog:
             row["parent"] or (unit.parent if unit else None),
             "unit" if row["parent"] or (unit and unit.parent) else "department",
         )
+    return units
+
+
+def load(store: Store, graph: str | None = None) -> Catalog:
+    """Every observation (of one named graph, if given) and what it refers to."""
+    where = graph_clause(graph)
+    bind = f"BIND({ox.NamedNode(graph)} AS ?g)" if graph else ""
+    # one row per observation, each property's values joined by U+001F (no literal holds it)
+    optionals = " ".join(f"OPTIONAL {{ ?o {ox.NamedNode(iri)} ?{name} }}" for iri, name in PROPERTIES.items())
+    concats = " ".join(f'(GROUP_CONCAT(DISTINCT STR(?{name}); separator="\\u001f") AS ?{name}_)'
+                       for name in PROPERTIES.values())
+    result = store.select(t.SPARQL_PREFIXES + f"""
+        SELECT ?g ?o {concats} WHERE {{ {where} {{ ?o a qb:Observation {optionals} }} {bind} }} GROUP BY ?g ?o""")
+    observations = []
+    for row in sorted(result.rows, key=lambda r: _value(r[1])):
+        values = {name: tuple(sorted(set(cell.value.split(SEPARATOR)))) for name, cell in zip(PROPERTIES.values(), row[2:])
+                  if cell is not None and cell.value}
+        observations.append(Observation(_value(row[1]), _value(row[0]), values))
+
+    units = load_units(store)
 
     concepts: dict[str, Concept] = {}
     for row in store.select(t.SPARQL_PREFIXES + """
@@ -221,7 +230,12 @@ def load(store: Store, graph: str | None = None) -> Catalog:
               OPTIONAL { ?d bk:sha256 ?sha } OPTIONAL { ?d bk:unit ?unit }
             } GROUP BY ?g ?d""").values():
         documents[row["d"]] = Document(row["d"], row["g"], row["f"] or "", row["t"] or "", row["s"] or "", row["u"])
-    return Catalog(observations, units, concepts, projects, tables, documents)
+    members: dict[str, set[str]] = {}
+    for g, s in store.select(t.SPARQL_PREFIXES + f"""
+            SELECT DISTINCT ?g ?s WHERE {{ {where} {{ ?s a ?type }} {bind}
+              FILTER(?type IN (org:Organization, bk:Project, skos:Concept, bk:Document)) }}""").rows:
+        members.setdefault(_value(g), set()).add(_value(s))
+    return Catalog(observations, units, concepts, projects, tables, documents, members)
 
 
 def descendants(units: dict[str, Unit], roots: set[str]) -> set[str]:

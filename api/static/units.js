@@ -22,7 +22,7 @@ async function showList(root) {
     byParent.get(parent).push(u);
   }
   const tree = parent => el("ul", {}, (byParent.get(parent) || []).map(u =>
-    el("li", {}, unitLink(u), u.code ? el("span", {class: "muted"}, ` ${u.code}`), " ", el("span", {class: "muted"}, u.region),
+    el("li", {}, unitLink(u), u.code ? el("span", {class: "muted"}, ` ${u.code}`) : null, " ", el("span", {class: "muted"}, u.region),
        byParent.has(u.key) ? tree(u.key) : null)));
   root.replaceChildren(tree(""));
 }
@@ -43,7 +43,8 @@ async function showUnit(root, key) {
       el("dt", {}, "IRI"), el("dd", {class: "iri"}, u.iri)),
     el("h2", {}, "主要数字"), figures,
     el("p", {}, consoleLinks(u.sparql), " ", el("a", {href: "/api/units/" + key}, "JSON"), " ",
-       u.code ? el("a", {href: "/api/export?format=turtle&unit=" + encodeURIComponent(u.code)}, "导出 Turtle") : null),
+       el("a", {href: "/api/export?format=turtle&unit=" + encodeURIComponent(u.iri)}, "导出 Turtle"), " ",
+       el("a", {href: "/api/export?format=csv&unit=" + encodeURIComponent(u.iri)}, "导出 CSV")),
     el("h2", {}, `下属单位（${u.children.length}）`),
     u.children.length ? el("ul", {}, u.children.map(c => el("li", {}, unitLink(c), c.code ? ` ${c.code}` : ""))) : el("p", {class: "muted"}, "无"),
     el("h2", {}, "文件"),

@@ -1,0 +1,244 @@
+"""The pages in a real browser: headless Debian chromium, driven by playwright, against uvicorn.
+
+The server runs `create_app` in its own process on an on-disk store that this test process keeps
+open for writing (so the server must open it read-only), filled with the corpus plus two copies of
+a document whose unit name carries HTML (`<img src=x onerror=alert(1)>`, `<svg/onload=alert(1)>`).
+Every page must show those names as text: no element is created, no dialog opens.
+
+Needs /usr/bin/chromium (tests/install.sh installs it); playwright's own browsers are never used.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from budgetkg import config
+from budgetkg.ingest.pipeline import ingest
+from budgetkg.store import open_store
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+IMG_NAME = "柳州市<img src=x onerror=alert(1)>热线管理中心"
+SVG_NAME = "柳州市<svg/onload=alert(1)>热线管理中心"
+TIMEOUT_MS = 20_000
+
+
+def hostile_documents(folder: Path) -> None:
+    """Copies of a corpus document under new unit codes, with HTML in the unit name."""
+    source = next(config.CORPUS_DIR.glob("000_*.txt")).read_text(encoding="utf-8")
+    for name, code, file in ((IMG_NAME, "103098", "evil-img.txt"), (SVG_NAME, "103099", "evil-svg.txt")):
+        text = source.replace("柳州市12345政务服务热线管理中心", name).replace("103007", code)
+        (folder / file).write_text(text, encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser")
+    (root / "hostile").mkdir()
+    hostile_documents(root / "hostile")
+    writer = open_store(str(root / "store"))
+    reports = ingest(writer, [config.CORPUS_DIR, root / "hostile"])
+    assert all(r.error is None for r in reports), [r.error for r in reports]
+    writer.flush()  # kept open (and locked) while the server runs
+    port = free_port()
+    log = open(root / "server.log", "wb")
+    env = {**os.environ, "BUDGETKG_STORE": str(root / "store"), "BUDGETKG_QUERY_WORKERS": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "budgetkg.api.app:create_app", "--factory",
+                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"the server exited ({server.returncode}):\n{(root / 'server.log').read_text(errors='replace')}")
+            try:
+                health = httpx.get(base + "/healthz", timeout=2).json()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the server did not answer /healthz within 90 s")
+                time.sleep(0.2)
+        assert health["read_only"] is True and health["store"] == "disk"
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+        writer.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: run tests/install.sh (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True, timeout=60_000)
+    except Exception as error:
+        playwright.stop()
+        pytest.fail(f"headless chromium ({CHROMIUM}) did not start: {error}")
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@dataclass
+class Tab:
+    page: object
+    base: str
+    dialogs: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # script errors, CSP refusals, outside requests
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path, wait_until="domcontentloaded")
+
+    def ask(self, question: str):
+        answers = self.page.locator("li.answer:not(.pending)")
+        before = answers.count()
+        self.page.fill("#question", question)
+        self.page.press("#question", "Enter")
+        answers.nth(before).wait_for()
+        return answers.nth(before)
+
+    def no_injected_markup(self) -> None:
+        injected = self.page.evaluate("""() => document.querySelectorAll('img, svg[onload], [onerror], [onload]').length""")
+        assert injected == 0
+        assert self.page.evaluate("() => typeof window.__xss") == "undefined"
+
+
+@pytest.fixture
+def tab(browser, site) -> Iterator[Tab]:
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    tab = Tab(page, site)
+
+    def route(request_route):
+        host = urlsplit(request_route.request.url).hostname
+        if host == "127.0.0.1" or request_route.request.url.startswith("data:"):
+            request_route.continue_()
+        else:
+            tab.problems.append(f"outside request: {request_route.request.url}")
+            request_route.abort()
+
+    context.route("**/*", route)
+    page.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: tab.problems.append(f"script error: {error}"))
+    page.on("console", lambda message: tab.problems.append(f"console: {message.text}")
+            if message.type == "error" and "status of 4" not in message.text else None)
+    yield tab
+    context.close()
+    assert tab.dialogs == [], "a dialog opened: markup from the data ran as script"
+    assert tab.problems == []
+
+
+def test_question_shows_answer_and_source(tab):
+    tab.open("/")
+    answer = tab.ask("长沙热线中心的人员经费")
+    assert "341.53" in answer.locator(".answer-text").inner_text()
+    sources = answer.locator(".sources").inner_text()
+    assert "长沙市12345政务热线中心2024年部门预算" in sources and "第237行" in sources
+    link = answer.locator(".answer-text a.unit-link").first
+    assert link.inner_text() == "长沙市12345政务热线中心" and link.get_attribute("href") == "/units/430100/152003"
+
+
+def test_follow_up_in_the_same_session(tab):
+    tab.open("/")
+    first = tab.ask("长沙热线中心的人员经费")
+    assert "341.53" in first.inner_text()
+    second = tab.ask("那池州呢")
+    assert "池州市政务服务便民热线中心" in second.locator(".answer-text").inner_text()
+
+
+def test_example_question_chart_and_unit_page(tab):
+    tab.open("/")
+    tab.page.get_by_role("button", name="哪个热线中心的预算最多").click()
+    answer = tab.page.locator("li.answer:not(.pending)").first
+    answer.wait_for()
+    assert "2,850.48" in answer.locator(".answer-text").inner_text()
+    chart = answer.locator("svg.chart")
+    assert chart.locator("rect").count() == 3
+    assert "长沙市12345政务热线中心" in chart.locator("text.chart-label").all_text_contents()
+    answer.locator(".answer-text a.unit-link", has_text="长沙市12345政务热线中心").first.click()
+    tab.page.wait_for_url("**/units/430100/152003")
+    assert tab.page.locator("h1").inner_text() == "长沙市12345政务热线中心"
+    assert "2,850.48" in tab.page.locator("table.data").inner_text()
+
+
+def test_console_runs_an_example_query(tab):
+    tab.open("/console")
+    tab.page.locator(".yasqe .CodeMirror").first.wait_for()
+    tab.page.get_by_role("button", name="单位树").click()
+    rows = tab.page.locator(".yasr table tbody tr")
+    rows.first.wait_for()
+    text = tab.page.locator(".yasr table").first.inner_text()
+    assert "柳州市12345政务服务热线管理中心" in text and IMG_NAME in text and SVG_NAME in text
+    tab.no_injected_markup()
+
+
+def test_console_opens_the_answers_query(tab):
+    tab.open("/")
+    answer = tab.ask("长沙热线中心的人员经费")
+    href = answer.locator("a.console-link").first.get_attribute("href")
+    assert href.startswith("/console?query=")
+    tab.open(href)
+    tab.page.locator(".yasqe .CodeMirror").first.wait_for()
+    query = tab.page.evaluate("() => window.budgetkgYasgui.getTab().getQuery()")
+    assert "bk:unit" in query and "430100/152003" in query
+    tab.page.locator(".yasqe_queryButton").first.click()
+    tab.page.locator(".yasr table tbody tr").first.wait_for()
+    assert "341.53" in tab.page.locator(".yasr table").first.inner_text()
+
+
+def test_unit_page(tab):
+    tab.open("/units/450200/103007")
+    tab.page.locator("table.data").wait_for()
+    assert tab.page.locator("h1").inner_text() == "柳州市12345政务服务热线管理中心"
+    assert "1,113.42" in tab.page.locator("table.data").inner_text()
+    parent = tab.page.locator("dl.facts a.unit-link")
+    assert parent.inner_text() == "柳州市人民政府办公室" and parent.get_attribute("href") == "/units/450200/103"
+
+
+def test_html_in_names_is_shown_as_text(tab):
+    tab.open("/units")
+    tab.page.locator(".units a.unit-link").first.wait_for()
+    names = tab.page.locator(".units a.unit-link").all_inner_texts()
+    assert IMG_NAME in names and SVG_NAME in names
+    tab.no_injected_markup()
+    tab.page.locator(".units a.unit-link", has_text="onerror").first.click()
+    tab.page.locator("table.data, p.muted").first.wait_for()
+    assert tab.page.locator("h1").inner_text() == IMG_NAME
+    tab.no_injected_markup()
+    tab.open("/")
+    answer = tab.ask("103099的基本支出")
+    text = answer.locator(".answer-text").inner_text()
+    assert SVG_NAME in text and "844.09" in text
+    assert SVG_NAME in answer.locator(".answer-text a.unit-link").first.inner_text()
+    ranking = tab.ask("柳州市人民政府办公室各单位的三公经费排名")
+    bars = ranking.locator("svg.chart rect title").all_text_contents()
+    assert any(bar.startswith(IMG_NAME) for bar in bars) or any(bar.startswith(SVG_NAME) for bar in bars), bars
+    tab.no_injected_markup()
