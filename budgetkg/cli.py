@@ -98,12 +98,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from budgetkg.query.export import FORMATS, export
+    from budgetkg.query.export import FORMATS, ExportError, export
 
-    store = _with_data(args)
     if args.format not in FORMATS:
         raise CommandError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")
-    data = export(store, args.format, unit=args.unit, document=args.document)
+    store = _with_data(args)
+    try:
+        data = export(store, args.format, unit=args.unit, document=args.document)
+    except ExportError as error:
+        raise CommandError(str(error)) from error
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"wrote {len(data)} bytes to {args.output}", file=sys.stderr)

@@ -1,0 +1,112 @@
+"""Parse many documents in parallel processes; write N-Quads files for an engine's bulk loader.
+
+Workers return each document's graph as N-Quads bytes (serialised in Rust): pickling pyoxigraph
+terms costs ~18 µs a quad, N-Quads ~0.4 µs, and the parent can hand the bytes straight to
+`Store.load`.  At most a few chunks are in flight, so a slow writer never lets results pile up
+in memory (a synthetic document is ~1.6 MB of N-Quads).
+"""
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from budgetkg.ingest.pipeline import DocumentReport, document_paths, parse_to_quads, refresh_derived
+from budgetkg.store import OxigraphStore
+
+NQ = ox.RdfFormat.N_QUADS
+VOCABULARY_FILE = "_vocabulary.nq"
+_ALT_LABEL = b"<http://www.w3.org/2004/02/skos/core#altLabel>"
+_IN_SCHEME = b"<http://www.w3.org/2004/02/skos/core#inScheme>"
+_PREF_LABEL = b"<http://www.w3.org/2004/02/skos/core#prefLabel>"
+_ORGANIZATION = b"<http://www.w3.org/ns/org#Organization>"
+
+
+class Parsed:
+    """One parsed document as the parent sees it: report, N-Quads, and the lines `refresh_derived` reads."""
+
+    __slots__ = ("report", "nquads", "derived_input")
+
+    def __init__(self, report: DocumentReport, nquads: bytes, derived_input: bytes) -> None:
+        self.report, self.nquads, self.derived_input = report, nquads, derived_input
+
+
+def _derived_input(nquads: bytes) -> bytes:
+    """The quads that `refresh_derived` queries: concept labels and schemes, unit types and names."""
+    lines = nquads.split(b"\n")
+    units = {line.split(b" ", 1)[0] for line in lines if _ORGANIZATION in line}
+    keep = [line for line in lines if _ALT_LABEL in line or _IN_SCHEME in line or _ORGANIZATION in line
+            or (_PREF_LABEL in line and line.split(b" ", 1)[0] in units)]
+    return b"\n".join(keep) + b"\n" if keep else b""
+
+
+def parse_one(path: Path) -> Parsed:
+    report, quads = parse_to_quads(path)
+    data = ox.serialize(quads, format=NQ) if quads else b""
+    return Parsed(report, data, _derived_input(data))
+
+
+def _parse_chunk(paths: list[Path]) -> list[Parsed]:
+    return [parse_one(p) for p in paths]
+
+
+def parse_many(paths: Iterable[Path], jobs: int = 1, chunksize: int | None = None) -> Iterator[Parsed]:
+    """Parsed documents in input order; `jobs` > 1 parses in that many processes."""
+    files = document_paths(paths)
+    jobs = max(1, min(jobs, len(files), os.cpu_count() or 1)) if files else 1
+    if jobs == 1:
+        yield from map(parse_one, files)
+        return
+    size = chunksize or max(1, min(8, len(files) // (jobs * 4)))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(jobs) as pool:
+        pending: deque[Future[list[Parsed]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_parse_chunk, chunk))
+            if len(pending) >= jobs * 2:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def graph_file_name(graph: str) -> str:
+    """`…/doc/<sha256 prefix>` → `<sha256 prefix>.nq`."""
+    return graph.rstrip("/").rsplit("/", 1)[-1] + ".nq"
+
+
+def write_bulk(paths: Iterable[Path], out_dir: Path, jobs: int = 1,
+               progress: Callable[[str], None] | None = None) -> list[DocumentReport]:
+    """One N-Quads file per document (named by its graph hash) plus `_vocabulary.nq` (vocabulary
+    and derived graphs, computed as `ingest` would from the same documents)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = document_paths(paths)
+    reports: list[DocumentReport] = []
+    derived = OxigraphStore(None)
+    for index, parsed in enumerate(parse_many(files, jobs), start=1):
+        report = parsed.report
+        reports.append(report)
+        if report.graph:
+            _write_atomic(out_dir / graph_file_name(report.graph), parsed.nquads)
+            if parsed.derived_input:
+                derived.oxigraph.load(parsed.derived_input, format=NQ)
+        if progress:
+            progress(f"[{index}/{len(files)}] {report.summary()}")
+    if any(r.graph for r in reports):
+        refresh_derived(derived)
+        from budgetkg.ontology import terms as t
+
+        data = b"".join(ox.serialize(derived.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(str(g))), format=NQ)
+                        for g in (t.VOCAB_GRAPH, t.DERIVED_GRAPH))
+        _write_atomic(out_dir / VOCABULARY_FILE, data)
+    return reports
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
