@@ -22,7 +22,7 @@ def budgetkg(*args: str) -> list[str]:
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("synthetic")
-    generate(folder, 60, seed=11)
+    generate(folder, 24, seed=11)
     return folder
 
 
@@ -42,7 +42,7 @@ def test_kill_during_ingest_leaves_whole_documents(documents, expected, tmp_path
     # wait until some documents are stored, then kill without warning
     while time.time() < deadline and not (store_path / "CURRENT").exists():
         time.sleep(0.05)
-    time.sleep(1.0)
+    time.sleep(0.5)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     store = open_store(str(store_path))
