@@ -12,7 +12,8 @@ from budgetkg.api.app import STATIC, Services, services
 from budgetkg.api.models import SESSION_PATTERN, AskRequest, AskResponse, ErrorResponse
 
 router = APIRouter()
-ERRORS: dict[int | str, dict[str, Any]] = {413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorResponse, "description": "the body is not UTF-8"},
+                                          413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 
 
 @router.get("/", include_in_schema=False)

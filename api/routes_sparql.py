@@ -32,8 +32,9 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 POST_BODY = {"requestBody": {"required": True, "content": {
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["query"],
-                                                      "properties": {"query": {"type": "string"}, "format": {"type": "string"}}}},
-    "application/sparql-query": {"schema": {"type": "string"}},
+                                                      "properties": {"query": {"type": "string", "pattern": r"\S"},
+                                                                     "format": {"type": "string"}}}},
+    "application/sparql-query": {"schema": {"type": "string", "pattern": r"\S"}},
 }}}
 
 
@@ -102,7 +103,7 @@ def _dataset_params(params: dict[str, list[str]]) -> None:
 
 @router.get("/sparql", responses=RESPONSES, tags=["SPARQL"], summary="SPARQL 1.1 query (GET)")
 def sparql_get(request: Request,
-               query: str | None = Query(None, description="the SPARQL query (the project's prefixes bk:, bkid:, qb:, "
+               query: str | None = Query(None, pattern=r"\S", description="the SPARQL query (the project's prefixes bk:, bkid:, qb:, "
                                                            "skos:, org:, prov:, dcterms:, rdfs:, rdf:, xsd: are predeclared)"),
                format: str | None = Query(None, description="json, xml, csv, tsv, turtle, nt or jsonld (overrides Accept)"),
                svc: Services = Depends(services)) -> Response:

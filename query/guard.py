@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+import threading
 from functools import lru_cache
 
 from pyparsing import ParseBaseException, ParseResults
@@ -104,10 +105,15 @@ def inspect_query(text: str, *, max_bytes: int = config.MAX_QUERY_BYTES) -> Quer
     return result
 
 
+# rdflib's pyparsing grammar keeps parse state in shared objects: one parse at a time.
+_PARSE_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=256)
 def _inspect_cached(text: str) -> QueryInfo | str:
     try:
-        return _inspect(_oxigraph_view(text))
+        with _PARSE_LOCK:
+            return _inspect(_oxigraph_view(text))
     except QueryRejected as error:
         return str(error)
 
