@@ -34,9 +34,10 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 UNION_PARAMS = {"oxigraph": {"union-default-graph": ""}, "fuseki": {"default-graph-uri": "urn:x-arq:UnionGraph"}}
 # Virtuoso's SPARQL parser runs out of stack near 5,000 triples in one INSERT DATA operation, so
-# each operation holds at most OP_TRIPLES; one request holds operations up to REQUEST_BYTES.
+# each operation holds at most OP_TRIPLES; one request holds operations up to REQUEST_BYTES
+# (Virtuoso refuses a request body over 10 MB: "HT057 … string session longer than 10Mb").
 OP_TRIPLES = 2_000
-REQUEST_BYTES = 16 * 1024 * 1024
+REQUEST_BYTES = 8 * 1024 * 1024
 _BNODE_LABEL = re.compile(r"[^A-Za-z0-9_]")
 
 

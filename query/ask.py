@@ -166,12 +166,15 @@ class Asker:
 
     def _need_units(self, u: Understanding) -> Result | None:
         if not u.units:
-            return Result("not_found" if BUDGET_QUESTION.search(u.text) else "not_understood",
-                          "没有找到问题中的单位。可以用全称、简称或单位代码，例如“柳州热线中心”“103007”。", u.intent,
-                          suggestions=[self.catalog.unit_label(i) for i in list(self.catalog.units)[:6]])
+            # a budget question that names no unit could be about any of them: offer the choices
+            choices = [self.catalog.unit_label(i) + u.text for i in list(self.catalog.units)[:12]]
+            return Result("ambiguous", "问题没有说明是哪个单位。可以用全称、简称或单位代码，例如“柳州热线中心”“103007”。",
+                          u.intent, suggestions=choices)
         if len(u.units) > MAX_UNITS:
-            return Result("ambiguous", f"问题中的单位可以指{len(u.units)}个单位，请说得更具体一些。", u.intent,
-                          suggestions=[self.catalog.unit_label(i) for i in u.units[:20]])
+            mention = u.unit_mentions[0].text if u.unit_mentions else ""
+            return Result("ambiguous", f"“{mention}”可以指{len(u.units)}个单位，请说得更具体一些。", u.intent,
+                          suggestions=[u.text.replace(mention, self.catalog.unit_label(i), 1) if mention else self.catalog.unit_label(i)
+                                       for i in u.units[:20]])
         return None
 
     # ------------------------------------------------------------ figures
