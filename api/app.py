@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator
 
 from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -85,6 +86,8 @@ def create_app(store_spec: str | None = None, *, store: Store | None = None, que
                     f" Limits: {config.QUERY_TIMEOUT_S:g} s and {config.MAX_RESULT_ROWS:,} rows per SPARQL query, "
                     f"{config.MAX_QUESTION_CHARS} characters per question, {config.MAX_REQUEST_BYTES:,} bytes per request.",
         lifespan=lifespan,
+        docs_url=None,  # served below from the vendored Swagger UI: FastAPI's default loads it from a CDN
+        redoc_url=None,
     )
     app.state.services = services
     _install_error_handlers(app)
@@ -93,6 +96,11 @@ def create_app(store_spec: str | None = None, *, store: Store | None = None, que
     for module in (routes_ask, routes_sparql, routes_data):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs_page() -> FileResponse:
+        return FileResponse(STATIC / "docs.html", media_type="text/html; charset=utf-8")
+
     origins = [o.strip() for o in os.environ.get("BUDGETKG_CORS_ORIGINS", "").split(",") if o.strip()]
     if origins:
         from fastapi.middleware.cors import CORSMiddleware
@@ -167,7 +175,6 @@ class Guardrails:
                 return {"type": "http.request", "body": bytes(body), "more_body": False}
             return await receive()
 
-        docs = scope["path"] in {"/docs", "/redoc", "/docs/oauth2-redirect"}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -176,7 +183,7 @@ class Guardrails:
                 extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                          (b"x-frame-options", b"DENY")]
                 content_type = dict((k.lower(), v) for k, v in out).get(b"content-type", b"")
-                if content_type.startswith(b"text/html") and not docs:
+                if content_type.startswith(b"text/html"):
                     extra.append((b"content-security-policy", PAGE_CSP.encode()))
                 out += [(k, v) for k, v in extra if k not in names]
                 message = {**message, "headers": out}

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from budgetkg import config
-from budgetkg.store import Store, StoreBusy, StoreError, open_store
+from budgetkg.store import Store, StoreBusy, StoreError, default_store_spec, open_store
 
 
 class CommandError(Exception):
@@ -47,7 +47,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         reports = write_bulk(paths, Path(args.out), jobs=args.jobs, progress=print_progress)
     else:
         store = _store(args)
-        reports = ingest(store, paths, None if args.quiet else print_progress, batch_size=args.batch_size)
+        reports = ingest(store, paths, None if args.quiet else print_progress, batch_size=args.batch_size,
+                         jobs=args.jobs, bulk=args.bulk)
         store.close()
     for report in reports:
         for warning in report.warnings:
@@ -152,12 +153,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from budgetkg.ingest.pipeline import ensure_data, print_progress
 
-    store = _store(args)
-    ensure_data(store, print_progress)
-    spec = store.spec
-    store.close()
     import os
 
+    spec = args.store or default_store_spec()
+    if spec != "memory" and not spec.startswith(("http://", "https://")):
+        # a store someone else is writing is served as it stands; only an empty one is filled first
+        try:
+            store = _store(args, read_only=True)
+            empty = store.is_empty()
+            store.close()
+        except StoreError:
+            empty = True
+        if empty:
+            store = _store(args)
+            ensure_data(store, print_progress)
+            store.close()
     os.environ["BUDGETKG_STORE"] = spec
     print(f"budgetkg serving {spec} at http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     uvicorn.run("budgetkg.api.app:create_app", factory=True, host=args.host, port=args.port,
@@ -182,7 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="files or directories")
     p.add_argument("--quiet", action="store_true", help="no per-document progress")
     p.add_argument("--out", help="write one N-Quads file per document to this directory instead of a store")
-    p.add_argument("--jobs", type=int, default=1, help="parallel parser processes (with --out)")
+    p.add_argument("--jobs", type=int, default=1, help="parallel parser processes")
+    p.add_argument("--bulk", action="store_true",
+                   help="add new documents with Oxigraph's bulk loader: faster, but a crash can leave one half-written")
     p.add_argument("--batch-size", type=int, default=50, help="documents written per transaction")
     p.set_defaults(func=cmd_ingest)
 

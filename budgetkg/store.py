@@ -83,6 +83,7 @@ class OxigraphStore:
     def __init__(self, path: Path | None = None, read_only: bool = False) -> None:
         self.path = path
         self.spec = str(path) if path else "memory"
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -165,7 +166,7 @@ class OxigraphStore:
         return len(self._store) == 0
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
     def close(self) -> None:

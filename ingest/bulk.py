@@ -7,7 +7,6 @@ in memory (a synthetic document is ~1.6 MB of N-Quads).
 """
 from __future__ import annotations
 
-import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -44,29 +43,29 @@ def _derived_input(nquads: bytes) -> bytes:
     return b"\n".join(keep) + b"\n" if keep else b""
 
 
-def parse_one(path: Path) -> Parsed:
+def parse_one(path: Path, derived: bool = False) -> Parsed:
     report, quads = parse_to_quads(path)
     data = ox.serialize(quads, format=NQ) if quads else b""
-    return Parsed(report, data, _derived_input(data))
+    return Parsed(report, data, _derived_input(data) if derived else b"")
 
 
-def _parse_chunk(paths: list[Path]) -> list[Parsed]:
-    return [parse_one(p) for p in paths]
+def _parse_chunk(paths: list[Path], derived: bool) -> list[Parsed]:
+    return [parse_one(p, derived) for p in paths]
 
 
-def parse_many(paths: Iterable[Path], jobs: int = 1, chunksize: int | None = None) -> Iterator[Parsed]:
+def parse_many(paths: Iterable[Path], jobs: int = 1, derived: bool = False, chunksize: int | None = None) -> Iterator[Parsed]:
     """Parsed documents in input order; `jobs` > 1 parses in that many processes."""
     files = document_paths(paths)
-    jobs = max(1, min(jobs, len(files), os.cpu_count() or 1)) if files else 1
+    jobs = max(1, min(jobs, len(files))) if files else 1
     if jobs == 1:
-        yield from map(parse_one, files)
+        yield from (parse_one(f, derived) for f in files)
         return
     size = chunksize or max(1, min(8, len(files) // (jobs * 4)))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(jobs) as pool:
         pending: deque[Future[list[Parsed]]] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(_parse_chunk, chunk))
+            pending.append(pool.submit(_parse_chunk, chunk, derived))
             if len(pending) >= jobs * 2:
                 yield from pending.popleft().result()
         while pending:
@@ -87,7 +86,7 @@ def write_bulk(paths: Iterable[Path], out_dir: Path, jobs: int = 1,
     files = document_paths(paths)
     reports: list[DocumentReport] = []
     derived = OxigraphStore(None)
-    for index, parsed in enumerate(parse_many(files, jobs), start=1):
+    for index, parsed in enumerate(parse_many(files, jobs, derived=True), start=1):
         report = parsed.report
         reports.append(report)
         if report.graph:

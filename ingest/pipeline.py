@@ -18,6 +18,7 @@ from budgetkg.ontology.names import aliases
 from budgetkg.store import Store
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+BATCH_BYTES = 32 * 1024 * 1024  # N-Quads per write: Store.load holds a whole transaction in memory
 
 
 @dataclass
@@ -67,23 +68,51 @@ def parse_to_quads(path: Path) -> tuple[DocumentReport, list[ox.Quad]]:
 
 
 def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] | None = None,
-           batch_size: int = 50) -> list[DocumentReport]:
-    """Ingest documents; each is replaced as a whole, others are untouched."""
+           batch_size: int = 50, jobs: int = 1, bulk: bool = False) -> list[DocumentReport]:
+    """Ingest documents; each is replaced as a whole, others are untouched.
+
+    `jobs` > 1 parses in that many processes while this one writes.  On an embedded Oxigraph
+    store a document whose graph is not there yet is added with `Store.load` (one transaction per
+    batch: a crash keeps or loses whole documents); a graph that exists is replaced with
+    DROP + INSERT DATA in one update.  `bulk=True` adds new documents with `Store.bulk_load`
+    instead: ~3× faster and a third of the disk, but not atomic, so a crash can leave a document
+    half-written (ingesting it again repairs it).  docs/benchmarks.md has the figures.
+    """
+    from budgetkg.ingest.bulk import NQ, parse_many
+
     files = document_paths(paths)
     reports: list[DocumentReport] = []
-    batch: dict[str, list[ox.Quad]] = {}
-    for index, path in enumerate(files, start=1):
-        report, quads = parse_to_quads(path)
+    oxigraph = getattr(store, "oxigraph", None)
+    present = set(store.named_graphs()) if oxigraph is not None else set()
+    batch: dict[str, bytes] = {}
+
+    def write() -> None:
+        if oxigraph is None:
+            store.replace_graphs({graph: list(ox.parse(data, format=NQ)) for graph, data in batch.items()})
+        else:
+            new = [data for graph, data in batch.items() if graph not in present]
+            if new:
+                (oxigraph.bulk_load if bulk else oxigraph.load)(b"".join(new), format=NQ, lenient=True)
+            old = {graph: list(ox.parse(data, format=NQ)) for graph, data in batch.items() if graph in present}
+            if old:
+                store.replace_graphs(old)
+            present.update(batch)
+        batch.clear()
+
+    size = 0
+    for index, parsed in enumerate(parse_many(files, jobs), start=1):
+        report = parsed.report
         reports.append(report)
         if report.graph:
-            batch[report.graph] = quads
+            batch[report.graph] = parsed.nquads
+            size += len(parsed.nquads)
         if progress:
             progress(f"[{index}/{len(files)}] {report.summary()}")
-        if len(batch) >= batch_size:
-            store.replace_graphs(batch)
-            batch = {}
+        if len(batch) >= batch_size or size >= BATCH_BYTES:
+            write()
+            size = 0
     if batch:
-        store.replace_graphs(batch)
+        write()
     if any(r.graph for r in reports):
         refresh_derived(store)
     return reports

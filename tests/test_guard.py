@@ -240,27 +240,30 @@ def listener() -> tuple[int, list[bytes]]:
     return server.getsockname()[1], hits
 
 
+# Only the characters that open or close comments, strings and IRIs, so that the few-in-a-row
+# combinations that matter (e.g. '#' then a lone CR) come up within a few hundred examples.
 FRAGMENTS = [
-    " ", "\n", "\r", "\r\n", "#", "# c", "\\u000A", "\\u000D", "\\u0022", "\\u0027", "\\U0000000A", "\\\\", "\\",
-    '"', "'", '"""', "'''", "<", ">", "<http://e/a>", "{", "}", ".", "?s ?p ?o", "?o", "FILTER(?o != ",
-    ")", "OPTIONAL {", "SERVICE", "LOAD", "@SERVICE@",
+    " ", "\n", "\r", "#", "\\u000A", "\\u0022", "\\U0000000a", "\\\\", '"', "'", '"""', "'''",
+    "<", ">", "{", "}", "FILTER(?o != ", ")",
 ]
+CLOSERS = ["\n", "\r", '"""', "'''", '"', "'", ")", ">", "#"]
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12), st.lists(st.sampled_from(FRAGMENTS), max_size=12))
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=4), st.lists(st.sampled_from(CLOSERS), max_size=3))
 def test_what_the_guard_accepts_never_calls_out(listener: tuple[int, list[bytes]], before: list[str], after: list[str]) -> None:
     port, hits = listener
     service = f"SERVICE <http://127.0.0.1:{port}/sparql> {{ ?a ?b ?c }}"
     text = "SELECT * WHERE { ?s ?p ?o " + "".join(before) + service + "".join(after) + "\n}"
-    text = text.replace("@SERVICE@", service)
     try:
         check_query(text)
     except QueryRejected:
         return
+    store = ox.Store()  # one triple, so the join does reach the SERVICE
+    store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
     seen = len(hits)
     try:
-        list(ox.Store().query(text))
+        list(store.query(text))
     except Exception:
         pass
     assert len(hits) == seen, f"the guard accepted a query that called SERVICE: {text!r}"
