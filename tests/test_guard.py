@@ -249,21 +249,42 @@ FRAGMENTS = [
 CLOSERS = ["\n", "\r", '"""', "'''", '"', "'", ")", ">", "#"]
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(FRAGMENTS), max_size=4), st.lists(st.sampled_from(CLOSERS), max_size=3))
-def test_what_the_guard_accepts_never_calls_out(listener: tuple[int, list[bytes]], before: list[str], after: list[str]) -> None:
-    port, hits = listener
-    service = f"SERVICE <http://127.0.0.1:{port}/sparql> {{ ?a ?b ?c }}"
-    text = "SELECT * WHERE { ?s ?p ?o " + "".join(before) + service + "".join(after) + "\n}"
+def _calls_out(text: str, listener: tuple[int, list[bytes]]) -> bool:
+    """Whether the guard accepts `text` and Oxigraph then connects to the listener."""
     try:
         check_query(text)
     except QueryRejected:
-        return
-    store = ox.Store()  # one triple, so the join does reach the SERVICE
+        return False
+    store = ox.Store()  # one triple, so that the join does reach the SERVICE
     store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
-    seen = len(hits)
+    seen = len(listener[1])
     try:
         list(store.query(text))
     except Exception:
         pass
-    assert len(hits) == seen, f"the guard accepted a query that called SERVICE: {text!r}"
+    time.sleep(0.001)  # let the accept thread record a connection
+    return len(listener[1]) != seen
+
+
+def _service_query(listener: tuple[int, list[bytes]], before: str, after: str) -> str:
+    service = f"SERVICE <http://127.0.0.1:{listener[0]}/sparql> {{ ?a ?b ?c }}"
+    return "SELECT * WHERE { ?s ?p ?o " + before + service + after + "\n}"
+
+
+def test_no_two_delimiters_hide_a_service(listener: tuple[int, list[bytes]]) -> None:
+    # Exhaustive over pairs: a lone CR after '#' (found this way) is one of ~1,700 cases.
+    leaks = [
+        text
+        for a in FRAGMENTS[:13]
+        for b in FRAGMENTS[:13]
+        for after in ["", *CLOSERS]
+        if _calls_out(text := _service_query(listener, a + b, after), listener)
+    ]
+    assert leaks == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=6), st.lists(st.sampled_from(CLOSERS), max_size=3))
+def test_what_the_guard_accepts_never_calls_out(listener: tuple[int, list[bytes]], before: list[str], after: list[str]) -> None:
+    text = _service_query(listener, "".join(before), "".join(after))
+    assert not _calls_out(text, listener), f"the guard accepted a query that called SERVICE: {text!r}"
