@@ -22,7 +22,7 @@ def _number(name: str, default: float) -> float:
 # Limits for the public SPARQL endpoint, the console and the chat (README: "Limits").
 QUERY_TIMEOUT_S = _number("BUDGETKG_QUERY_TIMEOUT", 10.0)
 MAX_RESULT_ROWS = int(_number("BUDGETKG_MAX_ROWS", 10_000))
-MAX_QUERY_BYTES = int(_number("BUDGETKG_MAX_QUERY_BYTES", 100_000))
+MAX_QUERY_BYTES = int(_number("BUDGETKG_MAX_QUERY_BYTES", 20_000))
 MAX_REQUEST_BYTES = int(_number("BUDGETKG_MAX_REQUEST_BYTES", 1_000_000))
 MAX_QUESTION_CHARS = int(_number("BUDGETKG_MAX_QUESTION_CHARS", 500))
 QUERY_MEMORY_BYTES = int(_number("BUDGETKG_QUERY_MEMORY_MB", 2048)) * 1024 * 1024
