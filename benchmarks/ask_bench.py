@@ -77,24 +77,31 @@ def synthetic_questions(asker: Any, count: int, seed: int = 7) -> list[str]:
     return qs
 
 
-def startup(spec: str, proposed: bool) -> dict[str, float]:
+def startup(spec: str, proposed: bool, timeout: float) -> dict[str, float]:
     patch = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import proposed_catalog; proposed_catalog.install()\n"
     code = ("import time, json; t0 = time.perf_counter()\n" + (patch if proposed else "") +
             "from budgetkg.store import open_store\nfrom budgetkg.query.ask import Asker\n"
             f"s = open_store({spec!r}); a = Asker(s); a.ask('柳州热线中心三公经费多少')\n"
             "print(json.dumps({'process_s': time.perf_counter() - t0, 'asker_s': a.startup_s}))")
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=600).stdout
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=timeout).stdout
+    except subprocess.TimeoutExpired:
+        return {"wall_s": float("inf"), "asker_s": float("inf"), "timeout_s": timeout}
     result = json.loads(out.strip().splitlines()[-1])
     result["wall_s"] = time.perf_counter() - started
     return result
 
 
 def run(name: str, spec: str, repeat: int, per_kind: int, peer: bool, peer_timeout: float, json_out: Path | None,
-        proposed: bool) -> None:
+        proposed: bool, startup_timeout: float) -> None:
     from budgetkg.query.ask import Asker
 
-    boot = startup(spec, proposed)
+    boot = startup(spec, proposed, startup_timeout)
+    if "timeout_s" in boot:
+        print(f"\n== {name}: start-up did not finish within {startup_timeout:.0f} s (catalog queries; see proposed_catalog.py)", flush=True)
+        append_result(json_out, {"bench": "ask", "corpus": name, "proposed_catalog": proposed, "startup": boot})
+        return
     print(f"\n== {name}{' (proposed catalog)' if proposed else ''}: start-up {boot['wall_s']:.2f} s in a fresh process (imports+open+Asker+first ask; "
           f"Asker() itself {boot['asker_s']:.2f} s)", flush=True)
     store = Recording(open_store(spec))
@@ -236,6 +243,7 @@ def main() -> None:
     parser.add_argument("--peer-timeout", type=float, default=600)
     parser.add_argument("--proposed-catalog", action="store_true",
                         help="load the catalog with benchmarks/proposed_catalog.py (the fix proposed for query/catalog.py)")
+    parser.add_argument("--startup-timeout", type=float, default=300)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if args.proposed_catalog:
@@ -244,7 +252,7 @@ def main() -> None:
         proposed_catalog.install()
     print("machine:", json.dumps(machine()), flush=True)
     for name in args.corpora:
-        run(name, store_for(name), args.repeat, args.per_kind, args.peer, args.peer_timeout, args.json, args.proposed_catalog)
+        run(name, store_for(name), args.repeat, args.per_kind, args.peer, args.peer_timeout, args.json, args.proposed_catalog, args.startup_timeout)
 
 
 if __name__ == "__main__":

@@ -1508,7 +1508,7 @@ def cs_document(dept: Dept, u: Unit, b: Budget, prev: Budget, y: int, r: Random)
         for j, (l1, l2, l3, value, unit) in enumerate(indicators(Random(f"{u.key}/{p.name}/{y}"), p.amount, 2)):
             head = [u.code, p.name, d.n(p.amount), goal(p, y)] if j == 0 else ["", "", "", ""]
             body.append([*head, "" if l1 == last else l1, l2, l3, value.lstrip("≥≤"), f"{l3}{value}",
-                         f"完成得满分，未完成按比例扣分", unit or "项", "≥" if value.startswith("≥") else "≤" if
+                         "完成得满分，未完成按比例扣分", unit or "项", "≥" if value.startswith("≥") else "≤" if
                          value.startswith("≤") else "定性", "", "", "", "", ""])
             last = l1
     d.table(CS_T9, body, block(8))

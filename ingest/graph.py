@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from budgetkg.ingest.model import ParsedDocument, Project, Subject, Unit
+from budgetkg.ingest.model import Fact, ParsedDocument, Project, Subject, Unit
 from budgetkg.ontology import terms as t
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -119,8 +119,8 @@ class GraphBuilder:
             self.add_subject(subject)
         for project in doc.projects.values():
             self.add_project(project)
-        for index, fact in enumerate(doc.facts):
-            self.add_fact(index, fact, dataset)
+        for fact in doc.facts:
+            self.add_fact(fact, dataset)
         self.add_narrative()
         return self.triples
 
@@ -191,7 +191,7 @@ class GraphBuilder:
             add(i, BK["line"], integer(indicator.line))
             add(i, N(t.PROV.wasDerivedFrom), self.doc_iri)
 
-    def add_fact(self, index: int, fact, dataset: ox.NamedNode) -> None:
+    def add_fact(self, fact: Fact, dataset: ox.NamedNode) -> None:
         doc = self.doc
         unit_key = f"{doc.region_code}-{fact.unit.key}"
         o = N(t.observation_iri(unit_key, fact.year, fact.phase, doc.sha256, fact.table, fact.line, fact.column))

@@ -216,8 +216,6 @@ class Layout:
                     current.header.append(Row(number, toks))
                     continue
             # body: a row is complete when its last token is a figure
-            if pending and CODE.match(normalize(toks[0])) and not any(is_amount(t) for r in pending for t in r.cells):
-                pass  # a wrapped label continues below
             pending.append(Row(number, toks))
             if is_amount(toks[-1]) or toks[-1].endswith("%"):
                 current.body.append(_merge(pending))

@@ -13,7 +13,7 @@ from decimal import Decimal
 from budgetkg.ingest.document import split_code, squeeze
 from budgetkg.ingest.layout import Paragraph
 from budgetkg.ingest.model import Change, Execution, GlossaryTerm, ParsedDocument, Subject
-from budgetkg.ingest.tables import TableReader, amount, label_dims, merge, strip_numbering
+from budgetkg.ingest.tables import TableReader, amount, label_dims, merge
 from budgetkg.ontology.terms import code, functional_classes, normalize
 
 NUMBER = r"[\d,]+(?:\.\d+)?"
@@ -183,8 +183,7 @@ def _changes(document: ParsedDocument, text: Text, reader: TableReader) -> None:
 def _executions(document: ParsedDocument, text: Text, reader: TableReader) -> None:
     for match in _EXECUTION.finditer(text.text):
         _, sentence = text.sentence_around(match.start(), match.start())
-        topic = re.sub(r"^.*?[）)](?=[^（(）)]*$)", "", sentence) if False else sentence
-        topic = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*", "", topic).strip()
+        topic = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*", "", sentence).strip()
         topic = re.sub(r"(?:本单位|本部门)?\d{4}年度?", "", topic).strip("，, ")
         project = None
         if "项目" in topic and "（项）" not in topic and "(项)" not in topic:

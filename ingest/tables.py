@@ -103,7 +103,7 @@ def header_paths(header: list[Row], width: int) -> list[list[str]]:
     return paths
 
 
-def column_role(path: list[str], economic: bool) -> str:
+def column_role(path: list[str]) -> str:
     text = normalize("".join(path))
     leaf = normalize(path[-1]) if path else ""
     if not path:
@@ -135,10 +135,9 @@ def column_role(path: list[str], economic: bool) -> str:
 
 def columns_for(block: Block, title_dims: dict[str, Code]) -> list[Column]:
     width = max(len(r.cells) for r in block.header + block.body)
-    economic = "经济" in block.title or any("经济" in c for r in block.header for c in r.cells)
     columns = []
     for index, path in enumerate(header_paths(block.header, width)):
-        role = column_role(path, economic)
+        role = column_role(path)
         dims, details = label_dims("/".join(path)) if role == "value" else ({}, [])
         columns.append(Column(index, path, role, dims, tuple(details)))
     return columns
@@ -415,8 +414,6 @@ class TableReader:
                     target.indicators.append(Indicator(indicator_state.get("level1", ""), indicator_state.get("level2", ""),
                                                        by_role["indicator:level3"], by_role["indicator:value"],
                                                        by_role.get("indicator:uom"), row.line))
-                elif by_role.get("indicator:level2") and not by_role.get("indicator:level3"):
-                    pass
             if skip_values:
                 continue
             qualifier_dims, qualifier_details = label_dims(by_role.get("qualifier", ""))

@@ -17,7 +17,7 @@ from budgetkg import config
 from budgetkg.ontology import terms as t
 from budgetkg.query import templates as q
 from budgetkg.query.catalog import Catalog
-from budgetkg.query.understand import BUDGET_QUESTION, Understander, Understanding
+from budgetkg.query.understand import BUDGET_QUESTION, BUDGET_WORDS, FINAL_WORDS, Understander, Understanding
 from budgetkg.store import Store
 
 PHASE_IRI = {"budget": t.ID["phase-budget"], "final": t.ID["phase-final"]}
@@ -138,7 +138,7 @@ class Asker:
             merged.dims, merged.details = dict(previous.dims), list(previous.details)
             merged.subjects, merged.projects = list(previous.subjects), list(previous.projects)
             merged.wants_total = previous.wants_total
-        if not BUDGET_WORDS_IN(u):
+        if not (BUDGET_WORDS.search(u.text) or FINAL_WORDS.search(u.text)):  # "那长沙呢" keeps 预算/决算
             merged.phases = list(previous.phases)
         if merged.year is None:
             merged.year = previous.year
@@ -319,8 +319,7 @@ class Asker:
         """Subjects named in the question; a name shared by a functional and an economic code keeps both."""
         return u.subjects[:4]
 
-    def _intent_compare(self, u: Understanding) -> Result:
-        return self._intent_measure(u)
+    _intent_compare = _intent_measure  # several units or phases: the same look-up, one figure each
 
     def _intent_project(self, u: Understanding) -> Result:
         if not u.projects:
@@ -636,8 +635,3 @@ class Asker:
             table.append([entry.code, entry.label, scheme, " > ".join(path)])
         return Result("ok" if table else "not_found", "；".join(sentences) + "。", "code", [query], ["编码", "名称", "分类", "上级"], table)
 
-
-def BUDGET_WORDS_IN(u: Understanding) -> bool:
-    from budgetkg.query.understand import BUDGET_WORDS, FINAL_WORDS
-
-    return bool(BUDGET_WORDS.search(u.text) or FINAL_WORDS.search(u.text))

@@ -154,8 +154,6 @@ class Understander:
             # "长沙的热线中心": a region and an unqualified name apart
             region = next((m for m in self._region_pattern.finditer(canon)), None) if self._region_pattern else None
             if region:
-                for match in self._unit_pattern.finditer(canon) if self._unit_pattern else []:
-                    pass
                 for name, iris in self.unit_names.items():
                     if name in canon and not name.startswith(region.group()):
                         hits = [i for i in iris if self.catalog.units[i].region_name.startswith(region.group())]

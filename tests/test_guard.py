@@ -8,7 +8,7 @@ import time
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budgetkg.query.guard import QueryRejected, check_query, inspect_query
@@ -127,7 +127,7 @@ def test_from_clauses() -> None:
     with pytest.raises(QueryRejected, match="FROM"):
         check_query(query)  # no known graphs: every FROM is refused
     with pytest.raises(QueryRejected, match="FROM"):
-        check_query(f"SELECT * FROM <http://evil.example/data.ttl> WHERE {{ ?s ?p ?o }}", known_graphs={G1})
+        check_query("SELECT * FROM <http://evil.example/data.ttl> WHERE { ?s ?p ?o }", known_graphs={G1})
     assert check_query(query, known_graphs={G1, G2}) == "SELECT"
     named = f"SELECT * FROM NAMED <{G2}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
     assert check_query(named, known_graphs={G2}) == "SELECT"
