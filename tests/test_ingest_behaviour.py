@@ -186,3 +186,20 @@ def test_copy_in_a_folder_is_found(tmp_path):
     shutil.copy(corpus_file("003"), folder / "a.txt")
     shutil.copy(corpus_file("004"), folder / "b.md")
     assert [r.error for r in ingest(open_store("memory"), [folder])] == [None, None]
+
+
+def test_very_large_input_is_refused_clearly(store, tmp_path, monkeypatch):
+    import budgetkg.ingest.reader as reader
+
+    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 10_000)
+    before = graph_counts(store)
+    report = ingest(store, [corpus_file("002")])[0]
+    assert report.error and "larger than" in report.error and "002_" in report.error
+    assert graph_counts(store) == before
+
+
+def test_python_api_names():
+    import budgetkg
+
+    assert {"open_store", "ingest", "Asker", "check", "export", "create_app"} <= set(budgetkg.__all__)
+    assert callable(budgetkg.Asker) and callable(budgetkg.ingest)
