@@ -2,9 +2,9 @@
 
 The Python API that the command line and the web server share::
 
-    from budgetkg import open_store, ingest, Asker
+    from budgetkg import open_store, ingest_documents, Asker
     store = open_store("memory")
-    ingest(store, ["path/to/documents"])
+    ingest_documents(store, ["path/to/documents"])
     Asker(store).ask("热线中心三公经费多少", session_id="s1")["answer"]
 
 Names are imported on first use, so `import budgetkg` stays cheap for the command line.
@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "open_store": "budgetkg.store",
     "Store": "budgetkg.store",
-    "ingest": "budgetkg.ingest.pipeline",
+    "ingest_documents": "budgetkg.ingest.pipeline",
     "ensure_data": "budgetkg.ingest.pipeline",
     "parse_file": "budgetkg.ingest.parse",
     "Asker": "budgetkg.query.ask",
@@ -33,5 +33,6 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
+        # `budgetkg.ingest` is the subpackage, so its entry point is exported as ingest_documents
+        return getattr(importlib.import_module(_EXPORTS[name]), "ingest" if name == "ingest_documents" else name)
     raise AttributeError(f"module 'budgetkg' has no attribute {name!r}")

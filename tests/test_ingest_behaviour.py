@@ -201,5 +201,5 @@ def test_very_large_input_is_refused_clearly(store, tmp_path, monkeypatch):
 def test_python_api_names():
     import budgetkg
 
-    assert {"open_store", "ingest", "Asker", "check", "export", "create_app"} <= set(budgetkg.__all__)
-    assert callable(budgetkg.Asker) and callable(budgetkg.ingest)
+    assert {"open_store", "ingest_documents", "Asker", "check", "export", "create_app"} <= set(budgetkg.__all__)
+    assert callable(budgetkg.Asker) and callable(budgetkg.ingest_documents)
