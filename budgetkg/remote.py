@@ -51,13 +51,23 @@ class _Auth(httpx.Auth):
         self._scheme: str | None = None
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        challenged = None
         if self._scheme is None:
-            response = yield request
-            if response.status_code != 401:
+            challenged = yield request
+            if challenged.status_code != 401:
                 return
-            challenge = response.headers.get("www-authenticate", "").strip().lower()
-            self._scheme = "digest" if challenge.startswith("digest") else "basic"
-        yield from self._schemes[self._scheme].auth_flow(request)
+            header = challenged.headers.get("www-authenticate", "").strip().lower()
+            self._scheme = "digest" if header.startswith("digest") else "basic"
+        flow = self._schemes[self._scheme].auth_flow(request)
+        request = next(flow)
+        if challenged is not None and self._scheme == "digest":
+            request = flow.send(challenged)  # the 401 in hand answers the digest flow's unauthenticated try
+        while True:
+            response = yield request
+            try:
+                request = flow.send(response)
+            except StopIteration:
+                return
 
 
 def term_from_json(binding: dict[str, Any]) -> Term:
@@ -83,7 +93,8 @@ def _update_url(url: str) -> str:
 
 class RemoteStore:
     def __init__(self, url: str, update_url: str | None = None, gsp_url: str | None = None,
-                 user: str | None = None, password: str | None = None, timeout: float | None = None) -> None:
+                 user: str | None = None, password: str | None = None, timeout: float | None = None,
+                 transport: httpx.BaseTransport | None = None) -> None:
         self.spec = self.url = url
         self.update_url = update_url or _update_url(url)
         self.gsp_url = gsp_url or os.environ.get("BUDGETKG_GSP_URL") or None
@@ -92,7 +103,7 @@ class RemoteStore:
         self.timeout = timeout or float(os.environ.get("BUDGETKG_STORE_TIMEOUT") or 120)
         self._client = httpx.Client(auth=_Auth(user, password) if user else None,
                                     timeout=httpx.Timeout(self.timeout, connect=10.0),
-                                    headers={"User-Agent": "budgetkg"})
+                                    headers={"User-Agent": "budgetkg"}, transport=transport)
         self._union: dict[str, str] | None = None
 
     # ------------------------------------------------------------ protocol

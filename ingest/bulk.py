@@ -7,6 +7,7 @@ in memory (a synthetic document is ~1.6 MB of N-Quads).
 """
 from __future__ import annotations
 
+import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -62,7 +63,8 @@ def parse_many(paths: Iterable[Path], jobs: int = 1, derived: bool = False, chun
         return
     size = chunksize or max(1, min(8, len(files) // (jobs * 4)))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(jobs) as pool:
+    # spawn, not fork: the parent may hold an open store whose RocksDB threads a fork would copy mid-lock
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: deque[Future[list[Parsed]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_parse_chunk, chunk, derived))
