@@ -228,8 +228,11 @@ class Asker:
             for unit, mine in by_unit.items():
                 if unit in best or unit not in units:
                     continue
-                latest = max(int(r["year"]) for r in mine)
-                row = min((r for r in mine if int(r["year"]) == latest), key=lambda r: self._rank(r, unit, wanted))
+                latest = max(int(r["year"]) for r in mine) + u.year_offset
+                candidates = [r for r in mine if int(r["year"]) == latest]
+                if not candidates:
+                    continue
+                row = min(candidates, key=lambda r: self._rank(r, unit, wanted))
                 best[unit] = Figure(unit, latest, phase, Decimal(row["amount"]), row["doc"], row["table"], int(row["line"]))
         return best
 
@@ -302,7 +305,7 @@ class Asker:
                         sources.append(src)
                         rows.append([name, figure.year, PHASE_LABEL[phase], what, float(figure.amount), src["document"], src["table"], src["line"]])
                         sentences.append(f"{name}{figure.year}年{PHASE_LABEL[phase]}{what}为{money(figure.amount)}万元{self.cite(src)}")
-        year = f"{u.year}年" if u.year else ""
+        year = f"{u.year}年" if u.year else ("上一年度" if u.year_offset else "")
         for name, phase, what in missing_units:
             sentences.append(f"{name}的文件未公开{year}{PHASE_LABEL[phase]}{what}")
         if not rows:

@@ -69,6 +69,7 @@ class Understanding:
     phases: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     unknown_region: str | None = None
+    year_offset: int = 0
     unknown_code: str | None = None
     top_n: int | None = None
     ascending: bool = False
@@ -297,6 +298,8 @@ class Understander:
     def _year_phase(self, u: Understanding, text: str) -> None:
         year = YEAR.search(text)
         u.year = int(year.group(1)) if year else None
+        if u.year is None and re.search(r"去年|上年度|上一年(?!度?相比)", text) and not re.search(r"比上年|较上年|比去年|较去年|同比", text):
+            u.year_offset = -1  # "去年": the year before the latest one disclosed
         masked = text
         for m in u.mentions:
             if m.kind in {"unit", "project", "subject"}:
