@@ -94,7 +94,7 @@ def startup(spec: str, proposed: bool, timeout: float) -> dict[str, float]:
 
 
 def run(name: str, spec: str, repeat: int, per_kind: int, peer: bool, peer_timeout: float, json_out: Path | None,
-        proposed: bool, startup_timeout: float) -> None:
+        proposed: bool, startup_timeout: float, peer_max_units: int) -> None:
     from budgetkg.query.ask import Asker
 
     boot = startup(spec, proposed, startup_timeout)
@@ -137,7 +137,7 @@ def run(name: str, spec: str, repeat: int, per_kind: int, peer: bool, peer_timeo
         print(f"{intent:<12} {len(values):>5} {cols['total_p50']:>8.2f} {cols['total_p95']:>8.2f} {cols['understand_ms_p50']:>8.2f} "
               f"{cols['understand_ms_p95']:>8.2f} {cols['answer_ms_p50']:>8.2f} {cols['answer_ms_p95']:>8.2f} "
               f"{cols['sparql_p50']:>10.2f} {cols['sparql_p95']:>10.2f}", flush=True)
-    if peer:
+    if peer and len(asker.catalog.units) <= peer_max_units:
         record["peer"] = peer_compare(store, queries, peer_timeout)
     append_result(json_out, record)
     store.close()
@@ -241,6 +241,7 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=8, help="synthetic questions per kind")
     parser.add_argument("--peer", action="store_true", help="also run the SPARQL on rdflib")
     parser.add_argument("--peer-timeout", type=float, default=600)
+    parser.add_argument("--peer-max-units", type=int, default=5000, help="no rdflib peer above this many units (memory)")
     parser.add_argument("--proposed-catalog", action="store_true",
                         help="load the catalog with benchmarks/proposed_catalog.py (the fix proposed for query/catalog.py)")
     parser.add_argument("--startup-timeout", type=float, default=300)
@@ -252,7 +253,8 @@ def main() -> None:
         proposed_catalog.install()
     print("machine:", json.dumps(machine()), flush=True)
     for name in args.corpora:
-        run(name, store_for(name), args.repeat, args.per_kind, args.peer, args.peer_timeout, args.json, args.proposed_catalog, args.startup_timeout)
+        run(name, store_for(name), args.repeat, args.per_kind, args.peer, args.peer_timeout, args.json, args.proposed_catalog, args.startup_timeout,
+            args.peer_max_units)
 
 
 if __name__ == "__main__":

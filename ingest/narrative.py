@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from budgetkg.ingest.document import split_code, squeeze
 from budgetkg.ingest.layout import Paragraph
-from budgetkg.ingest.model import Change, Execution, GlossaryTerm, ParsedDocument, Subject
+from budgetkg.ingest.model import Change, Execution, GlossaryTerm, ParsedDocument, Subject, TableInfo
 from budgetkg.ingest.tables import TableReader, amount, label_dims, merge
 from budgetkg.ontology.terms import code, functional_classes, normalize
 
@@ -63,6 +63,15 @@ class Text:
     def sentence_around(self, start: int, end: int) -> tuple[int, str]:
         left = max(self.text.rfind(mark, 0, start) for mark in "。；\n") + 1
         return left, self.text[left:end]
+
+
+def text_table(document: ParsedDocument) -> TableInfo:
+    """Figures the text states are filed under table 0, "正文" (the body text)."""
+    info = next((t for t in document.tables if t.number == 0), None)
+    if info is None:
+        info = TableInfo(0, "正文", 0)
+        document.tables.append(info)
+    return info
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -209,13 +218,7 @@ def _subject_amounts(document: ParsedDocument, text: Text, reader: TableReader) 
         value = _decimal(match["amount"])
         if subject is None or value is None:
             continue
-        if info is None:
-            info = next((t for t in document.tables if t.number == 0), None)
-            if info is None:
-                from budgetkg.ingest.model import TableInfo
-
-                info = TableInfo(0, "正文", 0)
-                document.tables.append(info)
+        info = info or text_table(document)
         reader.fact(value, document.unit, {"measure": code("measure", "expenditure")}, (), info,
                     text.line_at(match.start()), match.start(), "正文", match.group(0), subject=subject)
 
@@ -228,12 +231,7 @@ def _key_projects(document: ParsedDocument, text: Text, reader: TableReader) -> 
         line = text.line_at(match.start())
         named = [p for p in document.projects.values() if normalize(p.name) == normalize(match["name"])]
         project = named[0] if named else reader.project(document.unit, match["name"], line)
-        info = next((t for t in document.tables if t.number == 0), None)
-        if info is None:
-            from budgetkg.ingest.model import TableInfo
-
-            info = TableInfo(0, "正文", 0)
-            document.tables.append(info)
+        info = text_table(document)
         reader.fact(value, project.unit, {"measure": code("measure", "expenditure"), "exptype": code("exptype", "project")},
                     (), info, line, match.start(), "预算资金", match["name"], project=project)
 
@@ -258,13 +256,7 @@ def _stated_amounts(document: ParsedDocument, text: Text, reader: TableReader) -
         value = _decimal(match["amount"])
         if value is None:
             continue
-        if info is None:
-            info = next((t for t in document.tables if t.number == 0), None)
-            if info is None:
-                from budgetkg.ingest.model import TableInfo
-
-                info = TableInfo(0, "正文", 0)
-                document.tables.append(info)
+        info = info or text_table(document)
         measure = lexicon().entries[match["word"]]
         dims = {"measure": measure}
         if "决算" in match["link"]:
