@@ -232,19 +232,21 @@ class Asker:
                 candidates = [r for r in mine if int(r["year"]) == latest]
                 if not candidates:
                     continue
-                row = min(candidates, key=lambda r: self._rank(r, unit, wanted))
+                row = min(candidates, key=lambda r: self._rank(r, unit, wanted, phase))
                 best[unit] = Figure(unit, latest, phase, Decimal(row["amount"]), row["doc"], row["table"], int(row["line"]))
         return best
 
-    def _rank(self, row: dict[str, str | None], unit: str, wanted: set[str]) -> tuple:
+    def _rank(self, row: dict, unit: str, wanted: set[str], phase: str) -> tuple:
         fund = (row["fund"] or "").rsplit("-", 1)[-1] or None
         exptype = (row["exptype"] or "").rsplit("-", 1)[-1] or None
         details = row["details"] - wanted
         own = self.catalog.documents.get(row["doc"])
         table_number = self.catalog.tables.get(row["table"], (999, ""))[0] or 999
         column = int(row["o"].rsplit("-c", 1)[-1]) if "-c" in row["o"] else 0  # observation IRIs end with their column
-        return (len(details), FUND_RANK.get(fund, 3), EXPTYPE_RANK.get(exptype, 2),
-                0 if own and own.unit == unit else 1, table_number, int(row["line"]), column)
+        # the most aggregate figure, from a table rather than the text, from a document of the phase asked
+        # (a 决算 repeats the budget), from the unit's own document
+        return (len(details), table_number == 999, own is None or own.phase != phase, FUND_RANK.get(fund, 3),
+                EXPTYPE_RANK.get(exptype, 2), 0 if own and own.unit == unit else 1, table_number, int(row["line"]), column)
 
     def source(self, doc: str, table: str | None, line: int) -> dict[str, Any]:
         document = self.catalog.documents.get(doc)
