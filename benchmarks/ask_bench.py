@@ -77,9 +77,8 @@ def synthetic_questions(asker: Any, count: int, seed: int = 7) -> list[str]:
     return qs
 
 
-def startup(spec: str, proposed: bool, timeout: float) -> dict[str, float]:
-    patch = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import proposed_catalog; proposed_catalog.install()\n"
-    code = ("import time, json; t0 = time.perf_counter()\n" + (patch if proposed else "") +
+def startup(spec: str, timeout: float) -> dict[str, float]:
+    code = ("import time, json; t0 = time.perf_counter()\n"
             "from budgetkg.store import open_store\nfrom budgetkg.query.ask import Asker\n"
             f"s = open_store({spec!r}); a = Asker(s); a.ask('柳州热线中心三公经费多少')\n"
             "print(json.dumps({'process_s': time.perf_counter() - t0, 'asker_s': a.startup_s}))")
@@ -94,15 +93,15 @@ def startup(spec: str, proposed: bool, timeout: float) -> dict[str, float]:
 
 
 def run(name: str, spec: str, repeat: int, per_kind: int, peer: bool, peer_timeout: float, json_out: Path | None,
-        proposed: bool, startup_timeout: float, peer_max_units: int) -> None:
+        startup_timeout: float, peer_max_units: int) -> None:
     from budgetkg.query.ask import Asker
 
-    boot = startup(spec, proposed, startup_timeout)
+    boot = startup(spec, startup_timeout)
     if "timeout_s" in boot:
-        print(f"\n== {name}: start-up did not finish within {startup_timeout:.0f} s (catalog queries; see proposed_catalog.py)", flush=True)
-        append_result(json_out, {"bench": "ask", "corpus": name, "proposed_catalog": proposed, "startup": boot})
+        print(f"\n== {name}: start-up did not finish within {startup_timeout:.0f} s", flush=True)
+        append_result(json_out, {"bench": "ask", "corpus": name, "startup": boot})
         return
-    print(f"\n== {name}{' (proposed catalog)' if proposed else ''}: start-up {boot['wall_s']:.2f} s in a fresh process (imports+open+Asker+first ask; "
+    print(f"\n== {name}: start-up {boot['wall_s']:.2f} s in a fresh process (imports+open+Asker+first ask; "
           f"Asker() itself {boot['asker_s']:.2f} s)", flush=True)
     store = Recording(open_store(spec))
     asker = Asker(store)
@@ -129,7 +128,7 @@ def run(name: str, spec: str, repeat: int, per_kind: int, peer: bool, peer_timeo
     print(f"{'intent':<12} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'und p50':>8} {'und p95':>8} {'ans p50':>8} {'ans p95':>8} {'sparql p50':>10} {'sparql p95':>10}")
     everything = [s for v in samples.values() for s in v]
     rows = sorted(samples.items()) + [("ALL", everything)]
-    record: dict[str, Any] = {"bench": "ask", "corpus": name, "proposed_catalog": proposed, "units": len(asker.catalog.units), "startup": boot, "intents": {}}
+    record: dict[str, Any] = {"bench": "ask", "corpus": name, "units": len(asker.catalog.units), "startup": boot, "intents": {}}
     for intent, values in rows:
         cols = {f"{k}_{q}": pct([v[k] for v in values], p) for k in ("total", "understand_ms", "answer_ms", "sparql")
                 for q, p in (("p50", 0.5), ("p95", 0.95))}
@@ -242,18 +241,12 @@ def main() -> None:
     parser.add_argument("--peer", action="store_true", help="also run the SPARQL on rdflib")
     parser.add_argument("--peer-timeout", type=float, default=600)
     parser.add_argument("--peer-max-units", type=int, default=5000, help="no rdflib peer above this many units (memory)")
-    parser.add_argument("--proposed-catalog", action="store_true",
-                        help="load the catalog with benchmarks/proposed_catalog.py (the fix proposed for query/catalog.py)")
     parser.add_argument("--startup-timeout", type=float, default=300)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    if args.proposed_catalog:
-        import proposed_catalog
-
-        proposed_catalog.install()
     print("machine:", json.dumps(machine()), flush=True)
     for name in args.corpora:
-        run(name, store_for(name), args.repeat, args.per_kind, args.peer, args.peer_timeout, args.json, args.proposed_catalog, args.startup_timeout,
+        run(name, store_for(name), args.repeat, args.per_kind, args.peer, args.peer_timeout, args.json, args.startup_timeout,
             args.peer_max_units)
 
 

@@ -44,11 +44,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(store: str, proposed: bool, timeout: float = 900) -> tuple[subprocess.Popen[bytes], str, float]:
+def start_server(store: str, timeout: float = 900) -> tuple[subprocess.Popen[bytes], str, float]:
     port = free_port()
     boot = "from budgetkg.cli import main; import sys; sys.exit(main(sys.argv[1:]))"
-    if proposed:
-        boot = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import proposed_catalog; proposed_catalog.install(); " + boot
     process = subprocess.Popen([sys.executable, "-c", boot, "--store", store, "serve", "--port", str(port), "--workers", "1"],
                                env=dict(os.environ, BUDGETKG_STORE=store), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -124,7 +122,6 @@ def main() -> None:
     parser.add_argument("--corpora", nargs="+", default=["bundled", "1000"])
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--proposed-catalog", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not (Path(__file__).parents[1] / "api" / "app.py").exists():
@@ -133,7 +130,7 @@ def main() -> None:
     print("machine:", json.dumps(machine()), flush=True)
     for name in args.corpora:
         store = store_for(name)
-        process, url, boot = start_server(store, args.proposed_catalog)
+        process, url, boot = start_server(store)
         try:
             idle = rss_bytes(process.pid)
             print(f"\n== {name}: server ready (healthz + first question) in {boot:.1f} s, RSS {idle / 1e6:,.0f} MB", flush=True)
@@ -149,7 +146,7 @@ def main() -> None:
             peak = sampler.stop()
             print(f"server RSS peak while serving: {peak / 1e6:,.0f} MB", flush=True)
             append_result(args.json, {"bench": "endpoint", "corpus": name, "startup_s": boot, "rss_idle_bytes": idle,
-                                      "rss_peak_bytes": peak, "results": results, "proposed_catalog": args.proposed_catalog})
+                                      "rss_peak_bytes": peak, "results": results})
         finally:
             process.terminate()
             try:

@@ -22,6 +22,8 @@ NQ = ox.RdfFormat.N_QUADS
 VOCABULARY_FILE = "_vocabulary.nq"
 _ALT_LABEL = b"<http://www.w3.org/2004/02/skos/core#altLabel>"
 _IN_SCHEME = b"<http://www.w3.org/2004/02/skos/core#inScheme>"
+_NOTATION = b"<http://www.w3.org/2004/02/skos/core#notation>"
+_BROADER = b"<http://www.w3.org/2004/02/skos/core#broader>"
 _PREF_LABEL = b"<http://www.w3.org/2004/02/skos/core#prefLabel>"
 _ORGANIZATION = b"<http://www.w3.org/ns/org#Organization>"
 
@@ -36,10 +38,10 @@ class Parsed:
 
 
 def _derived_input(nquads: bytes) -> bytes:
-    """The quads that `refresh_derived` queries: concept labels and schemes, unit types and names."""
+    """The quads that `refresh_derived` queries: concepts (code, scheme, labels, broader), unit types and names."""
     lines = nquads.split(b"\n")
     units = {line.split(b" ", 1)[0] for line in lines if _ORGANIZATION in line}
-    keep = [line for line in lines if _ALT_LABEL in line or _IN_SCHEME in line or _ORGANIZATION in line
+    keep = [line for line in lines if any(p in line for p in (_ALT_LABEL, _IN_SCHEME, _NOTATION, _BROADER, _ORGANIZATION))
             or (_PREF_LABEL in line and line.split(b" ", 1)[0] in units)]
     return b"\n".join(keep) + b"\n" if keep else b""
 

@@ -126,25 +126,36 @@ def ensure_data(store: Store, progress: Callable[[str], None] | None = None) -> 
 
 
 def refresh_derived(store: Store) -> None:
-    """Facts that span documents: the vocabulary, one prefLabel per code, unit aliases."""
+    """Facts that span documents: the vocabulary, the code lists with one prefLabel per code, unit aliases.
+
+    Every document repeats the concepts it uses, so the code lists are also written here once: the
+    question layer reads them from this one graph instead of joining copies across thousands.
+    """
     vocab_graph = ox.NamedNode(str(t.VOCAB_GRAPH))
     vocab_quads = [ox.Quad(q.subject, q.predicate, q.object, vocab_graph)
                    for q in ox.parse(path=str(t.HERE / "vocab.ttl"), format=ox.RdfFormat.TURTLE)]
-    labels = store.select(t.SPARQL_PREFIXES + """
-        SELECT ?concept ?label (COUNT(DISTINCT ?g) AS ?n) WHERE {
-          GRAPH ?g { ?concept skos:altLabel ?label ; skos:inScheme ?scheme }
-          FILTER(?scheme IN (bkid:scheme-func, bkid:scheme-econ))
-        } GROUP BY ?concept ?label""")
-    best: dict[str, tuple[int, int, str]] = {}
-    for concept, label, count in labels.rows:
-        key = (int(count.value), -len(label.value), label.value)
-        if concept.value not in best or key > best[concept.value]:
-            best[concept.value] = key
     derived = ox.NamedNode(str(t.DERIVED_GRAPH))
-    quads = [ox.Quad(ox.NamedNode(c), ox.NamedNode(SKOS + "prefLabel"), ox.Literal(v[2], language="zh"), derived)
-             for c, v in best.items()]
+    concepts = store.select(t.SPARQL_PREFIXES + f"""
+        SELECT ?concept ?code ?scheme ?broader ?label (COUNT(DISTINCT ?g) AS ?n) WHERE {{
+          GRAPH ?g {{ ?concept skos:inScheme ?scheme ; skos:notation ?code .
+                     OPTIONAL {{ ?concept skos:altLabel ?label }} OPTIONAL {{ ?concept skos:broader ?broader }} }}
+          FILTER(?scheme IN (bkid:scheme-func, bkid:scheme-econ) && ?g != <{t.DERIVED_GRAPH}>)
+        }} GROUP BY ?concept ?code ?scheme ?broader ?label""")
+    facts: set[tuple[ox.NamedNode, str, ox.Term]] = set()
+    best: dict[ox.NamedNode, tuple[int, int, str]] = {}
+    for concept, code, scheme, broader, label, count in concepts.rows:
+        facts.update({(concept, "notation", code), (concept, "inScheme", scheme)})
+        if broader is not None:
+            facts.add((concept, "broader", broader))
+        if label is not None:
+            facts.add((concept, "altLabel", label))
+            key = (int(count.value), -len(label.value), label.value)  # the label most documents use
+            if concept not in best or key > best[concept]:
+                best[concept] = key
+    quads = [ox.Quad(s, ox.NamedNode(SKOS + p), o, derived) for s, p, o in facts]
+    quads += [ox.Quad(c, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(v[2], language="zh"), derived) for c, v in best.items()]
     names = store.select(t.SPARQL_PREFIXES + """
-        SELECT DISTINCT ?unit ?name WHERE { ?unit a org:Organization ; skos:prefLabel ?name }""")
+        SELECT DISTINCT ?unit ?name WHERE { GRAPH ?g { ?unit a org:Organization ; skos:prefLabel ?name } }""")
     for unit, name in names.rows:
         for alias in sorted(aliases(name.value)):
             quads.append(ox.Quad(unit, ox.NamedNode(str(t.BK.alias)), ox.Literal(alias, language="zh"), derived))

@@ -182,6 +182,12 @@ def table_iri(doc: str, number: int) -> str:
     return f"{doc}/table/{number}"
 
 
+def table_number(iri: str) -> int:
+    """The number in a `table_iri`; 0 (the text) for anything else."""
+    head, _, number = iri.rpartition("/table/")
+    return int(number) if head and number.isdigit() else 0
+
+
 def subject_iri(scheme: str, code: str) -> str:
     return f"{ID_BASE}{scheme}/{code}"
 

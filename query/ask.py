@@ -241,7 +241,7 @@ class Asker:
         exptype = (row["exptype"] or "").rsplit("-", 1)[-1] or None
         details = row["details"] - wanted
         own = self.catalog.documents.get(row["doc"])
-        table_number = self.catalog.tables.get(row["table"], (999, ""))[0] or 999
+        table_number = t.table_number(row["table"] or "") or 999
         column = int(row["o"].rsplit("-c", 1)[-1]) if "-c" in row["o"] else 0  # observation IRIs end with their column
         # the most aggregate figure, from a table rather than the text, from a document of the phase asked
         # (a 决算 repeats the budget), from the unit's own document
@@ -250,7 +250,7 @@ class Asker:
 
     def source(self, doc: str, table: str | None, line: int) -> dict[str, Any]:
         document = self.catalog.documents.get(doc)
-        number, title = self.catalog.tables.get(table, (0, "正文")) if table else (0, "正文")
+        number, title = self.catalog.table(table)
         return {"document": document.title if document else doc, "file": document.file if document else "",
                 "graph": doc, "table": number, "table_title": title, "line": line}
 
@@ -602,7 +602,7 @@ class Asker:
             if u.subjects:
                 return self._intent_code(u)
             return Result("no_data", "文件的名词解释中没有这个词。", "definition")
-        labels = [self.catalog.terms[n][0].name for n in names]
+        labels = [self.catalog.terms[n] for n in names]
         query = q.definitions(labels)
         rows = self.store.select(query).values()
         if not rows:

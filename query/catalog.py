@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import aliases, canonical, region_prefix
+from budgetkg.query.templates import iri as sparql_iri
 from budgetkg.store import Store
 
 
@@ -40,14 +41,6 @@ class ProjectEntry:
 
 
 @dataclass
-class TermEntry:
-    name: str
-    definition: str
-    document: str
-    line: int
-
-
-@dataclass
 class DocumentEntry:
     iri: str
     title: str
@@ -58,31 +51,41 @@ class DocumentEntry:
 
 
 class Catalog:
+    """Units, documents, code lists, projects and glossary names.
+
+    A unit, concept or project is repeated in every document that mentions it, and Oxigraph's
+    union default graph keeps each copy, so joining n properties of one resource across k copies
+    yields k^n rows.  Each query here therefore matches within one graph (GRAPH ?g) and keeps
+    DISTINCT rows; the code lists come from the derived graph, where they are written once.
+    """
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self.units: dict[str, UnitEntry] = {}
         self.subjects: dict[str, SubjectEntry] = {}
         self.projects: dict[str, ProjectEntry] = {}
-        self.terms: dict[str, list[TermEntry]] = defaultdict(list)
+        self.terms: dict[str, str] = {}  # normalised glossary term → its label
         self.documents: dict[str, DocumentEntry] = {}
-        self.tables: dict[str, tuple[int, str]] = {}
         self.regions: dict[str, str] = {}  # region name (without 市) → region IRI with documents
+        self._table_titles: dict[str, str] = {}
+        self._all_tables = False
         self.load()
 
     def select(self, body: str):
         return self.store.select(t.SPARQL_PREFIXES + body)
 
     def load(self) -> None:
+        region_names = {row["r"]: row["name"] for row in self.select("""
+            SELECT DISTINCT ?r ?name WHERE { GRAPH ?g { ?r a bk:Region ; skos:prefLabel ?name } }""").values()}
         for row in self.select("""
-            SELECT ?u ?name ?code ?region ?rname ?parent WHERE {
+            SELECT DISTINCT ?u ?name ?code ?region ?parent WHERE { GRAPH ?g {
               ?u a org:Organization ; skos:prefLabel ?name ; bk:region ?region .
-              OPTIONAL { ?region skos:prefLabel ?rname }
-              OPTIONAL { ?u bk:code ?code }
-              OPTIONAL { ?u org:subOrganizationOf ?parent }
-            }""").values():
+              OPTIONAL { ?u bk:code ?code } OPTIONAL { ?u org:subOrganizationOf ?parent } } }
+            ORDER BY ?u ?name""").values():
             entry = self.units.get(row["u"])
             if entry is None:
-                entry = self.units[row["u"]] = UnitEntry(row["u"], row["name"], row["code"], row["region"], row["rname"] or "")
+                entry = self.units[row["u"]] = UnitEntry(row["u"], row["name"], row["code"], row["region"],
+                                                         region_names.get(row["region"], ""))
             if row["parent"] and row["parent"] != row["u"]:
                 entry.parent = row["parent"]
         for entry in self.units.values():
@@ -92,40 +95,50 @@ class Catalog:
         for entry in self.units.values():
             entry.children.sort(key=lambda iri: (self.units[iri].code or "", self.units[iri].name))
         for row in self.select("""
-            SELECT ?d ?title ?file ?unit ?year ?phase WHERE {
+            SELECT ?d ?title ?file ?unit ?year ?phase WHERE { GRAPH ?d {
               ?d a bk:Document ; dcterms:title ?title ; bk:sourceFile ?file ; bk:unit ?unit ;
-                 bk:fiscalYear ?year ; bk:phase ?phase }""").values():
+                 bk:fiscalYear ?year ; bk:phase ?phase } }""").values():
             self.documents[row["d"]] = DocumentEntry(row["d"], row["title"], row["file"], row["unit"], int(row["year"]),
                                                      row["phase"].rsplit("-", 1)[-1])
             if row["unit"] in self.units:
                 self.units[row["unit"]].own_documents.append(row["d"])
-        for row in self.select("""
-            SELECT ?t ?n ?title WHERE { ?t a bk:Table ; bk:tableNumber ?n ; dcterms:title ?title }""").values():
-            self.tables[row["t"]] = (int(row["n"]), row["title"])
         for row in self.select(f"""
-            SELECT ?c ?code ?scheme ?pref ?alt ?broader WHERE {{
+            SELECT ?c ?code ?scheme ?pref ?alt ?broader WHERE {{ GRAPH <{t.DERIVED_GRAPH}> {{
               ?c skos:notation ?code ; skos:inScheme ?scheme .
-              FILTER(?scheme IN (bkid:scheme-func, bkid:scheme-econ))
-              OPTIONAL {{ GRAPH <{t.DERIVED_GRAPH}> {{ ?c skos:prefLabel ?pref }} }}
-              OPTIONAL {{ ?c skos:altLabel ?alt }}
-              OPTIONAL {{ ?c skos:broader ?broader }}
-            }}""").values():
+              OPTIONAL {{ ?c skos:prefLabel ?pref }} OPTIONAL {{ ?c skos:altLabel ?alt }} OPTIONAL {{ ?c skos:broader ?broader }} }} }}
+            ORDER BY ?c""").values():
             entry = self.subjects.get(row["c"])
             if entry is None:
                 scheme = "func" if row["scheme"].endswith("func") else "econ"
                 entry = self.subjects[row["c"]] = SubjectEntry(row["c"], row["code"], scheme, row["pref"] or row["alt"] or row["code"], set(), row["broader"])
             if row["alt"]:
                 entry.labels.add(row["alt"])
-            if row["pref"]:
-                entry.label = row["pref"]
         for row in self.select("""
-            SELECT ?p ?name ?unit ?year WHERE { ?p a bk:Project ; skos:prefLabel ?name ; bk:unit ?unit ; bk:fiscalYear ?year }""").values():
+            SELECT DISTINCT ?p ?name ?unit ?year WHERE { GRAPH ?g { ?p a bk:Project ; skos:prefLabel ?name ; bk:unit ?unit ; bk:fiscalYear ?year } }
+            ORDER BY ?p""").values():
             self.projects.setdefault(row["p"], ProjectEntry(row["p"], row["name"], row["unit"], int(row["year"])))
         for row in self.select("""
-            SELECT ?name ?definition ?doc ?line WHERE {
-              ?term a bk:Term ; skos:prefLabel ?name ; skos:definition ?definition ; bk:line ?line ; prov:wasDerivedFrom ?doc }
-            ORDER BY ?doc ?line""").values():
-            self.terms[t.normalize(row["name"])].append(TermEntry(row["name"], row["definition"], row["doc"], int(row["line"])))
+            SELECT DISTINCT ?name WHERE { GRAPH ?g { ?term a bk:Term ; skos:prefLabel ?name } } ORDER BY ?name""").values():
+            self.terms.setdefault(t.normalize(row["name"]), row["name"])
+
+    # ------------------------------------------------------------ tables, read when first cited
+    def table(self, iri: str | None) -> tuple[int, str]:
+        """(number, title) of a table; (0, "正文") for the text.  Titles are read on first use:
+        a large store has tens of thousands of tables and an answer cites a few."""
+        number = t.table_number(iri) if iri else 0
+        if not number:
+            return 0, "正文"
+        if iri not in self._table_titles and not self._all_tables:
+            rows = self.select(f"SELECT ?title WHERE {{ GRAPH ?g {{ {sparql_iri(iri)} dcterms:title ?title }} }} LIMIT 1").rows
+            self._table_titles[iri] = rows[0][0].value if rows else ""
+        return number, self._table_titles.get(iri, "")
+
+    def load_tables(self) -> None:
+        """Read every table title at once, for jobs that cite every observation (check, export)."""
+        if not self._all_tables:
+            for row in self.select("SELECT ?t ?title WHERE { GRAPH ?g { ?t a bk:Table ; dcterms:title ?title } }").rows:
+                self._table_titles[row[0].value] = row[1].value
+            self._all_tables = True
 
     # ------------------------------------------------------------ names for the gazetteer
     def unit_names(self) -> dict[str, set[str]]:
@@ -145,8 +158,7 @@ class Catalog:
         return names
 
     def unit_label(self, iri: str) -> str:
+        """The unit's name; a department's own office, named like the department, is "…（本级）"."""
         entry = self.units[iri]
-        siblings = [u for u in self.units.values() if u.name == entry.name and u.iri != iri]
-        if siblings and entry.parent and any(s.iri == entry.parent for s in siblings):
-            return f"{entry.name}（本级）"
-        return entry.name
+        parent = self.units.get(entry.parent) if entry.parent else None
+        return f"{entry.name}（本级）" if parent is not None and parent.name == entry.name else entry.name
