@@ -133,6 +133,14 @@ def column_role(path: list[str]) -> str:
     return "value"
 
 
+ECONOMIC = re.compile(r"经济(?:分类|科目)")  # 按经济分类, 经济科目编码; not a unit named "…社会经济调查中心"
+
+
+def is_economic(block: Block) -> bool:
+    """Whether a table's subject codes are 经济分类 rather than 功能分类."""
+    return any(ECONOMIC.search(text) for text in [block.title, *(c for r in block.header for c in r.cells)])
+
+
 def columns_for(block: Block, title_dims: dict[str, Code]) -> list[Column]:
     width = max(len(r.cells) for r in block.header + block.body)
     columns = []
@@ -333,8 +341,7 @@ class TableReader:
     def read_grid(self, block: Block, info: TableInfo, title_dims: dict[str, Code], title_details: tuple[Code, ...],
                   goals_only: bool = False) -> None:
         columns = columns_for(block, title_dims)
-        economic = "经济" in block.title or any("经济" in c for r in block.header for c in r.cells)
-        scheme = "econ" if economic else "func"
+        scheme = "econ" if is_economic(block) else "func"
         rows = []
         unit_rows = []
         for row in block.body:
@@ -516,8 +523,7 @@ class TableReader:
 
     def read_text_grid(self, block: Block, info: TableInfo, title_dims: dict[str, Code], title_details: tuple[Code, ...]) -> None:
         columns, context = self.text_columns(block, title_dims)
-        economic = "经济" in block.title or any("经济" in c for r in block.header for c in r.cells)
-        scheme = "econ" if economic else "func"
+        scheme = "econ" if is_economic(block) else "func"
         base = merge(title_dims, context)
         header_words = re.findall(r"金额", normalize("".join("".join(r.cells) for r in block.header)))
         for row in block.body:

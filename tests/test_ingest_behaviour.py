@@ -180,6 +180,18 @@ def test_unseen_document_in_a_known_layout(tmp_path):
     assert ask(s, '?o bk:unit/bk:code "205003" ; bk:measure bkid:measure-expenditure-total ; bk:amount 2226.84')
 
 
+def test_a_unit_named_with_jingji_keeps_functional_codes(tmp_path):
+    """"经济" in a unit's name (…社会经济调查中心) does not make its tables 经济分类."""
+    text = corpus_file("000").read_text(encoding="utf-8").replace("柳州市12345政务服务热线管理中心", "柳州市社会经济调查中心")
+    text = text.replace("\n单位支出总体情况表\n", "\n柳州市社会经济调查中心单位支出总体情况表\n")
+    other = tmp_path / "survey.txt"
+    other.write_text(text, encoding="utf-8")
+    s = open_store("memory")
+    assert ingest(s, [other])[0].error is None
+    assert ask(s, "?c skos:notation \"2010301\" ; skos:inScheme bkid:scheme-func")
+    assert not ask(s, "?c skos:inScheme bkid:scheme-econ ; skos:notation ?n FILTER(STRSTARTS(?n, \"2\"))")
+
+
 def test_copy_in_a_folder_is_found(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
