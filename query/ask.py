@@ -24,6 +24,7 @@ PHASE_IRI = {"budget": t.ID["phase-budget"], "final": t.ID["phase-final"]}
 PHASE_LABEL = {"budget": "预算", "final": "决算"}
 FUND_RANK = {None: 0, "fiscal": 1, "general": 2}
 EXPTYPE_RANK = {None: 0, "basic": 1}
+RANKING_SHOWN = 10  # places named in a ranking when the question does not say how many
 MAX_UNITS = 8
 
 
@@ -372,8 +373,9 @@ class Asker:
         if not figures:
             return Result("no_data", f"这些单位的文件都未公开{PHASE_LABEL[phase]}{self.describe(u, subject)}。", "ranking", sparql)
         ordered = sorted(figures.values(), key=lambda f: f.amount, reverse=not u.ascending)
-        if u.top_n:
-            ordered = ordered[:u.top_n]
+        shown = u.top_n or RANKING_SHOWN
+        more = f"共{len(ordered)}个单位公开了该项，列出前{shown}名。" if len(ordered) > shown and not u.top_n else ""
+        ordered = ordered[:shown]
         what = self.describe(u, subject)
         rows, sources, parts = [], [], []
         for rank, figure in enumerate(ordered, start=1):
@@ -386,7 +388,7 @@ class Asker:
         head = f"{'最少' if u.ascending else '最多'}的是{self.catalog.unit_label(top.unit)}，{top.year}年{PHASE_LABEL[phase]}{what}{money(top.amount)}万元。"
         silent = [self.catalog.unit_label(x) for x in units if x not in figures]
         tail = f"未公开该项的单位：{'、'.join(silent)}。" if silent and len(silent) <= 10 else ""
-        body = "排名：" + "；".join(parts) + "。"
+        body = more + "排名：" + "；".join(parts) + "。"
         chart = {"type": "bar", "labels": [r[1] for r in rows], "values": [r[3] for r in rows], "unit": "万元"}
         return Result("ok", head + body + tail, "ranking", sparql, ["名次", "单位", "年度", "金额（万元）", "文件", "行"], rows, sources, chart=chart)
 
@@ -497,7 +499,7 @@ class Asker:
         return Result(status, answer, "projects", [query, amounts_query], ["单位", "项目", "预算（万元）"], table, sources)
 
     def _intent_performance(self, u: Understanding) -> Result:
-        projects = u.projects or [p.iri for p in self.catalog.projects.values() if p.unit in u.units]
+        projects = u.projects or [p for unit in u.units for p in self.catalog.units[unit].projects]
         if not projects:
             return self._need_units(u) or Result("no_data", "文件未公开这些单位的项目绩效目标。", "performance")
         query = q.indicators(projects)

@@ -20,6 +20,7 @@ class UnitEntry:
     parent: str | None = None
     children: list[str] = field(default_factory=list)
     own_documents: list[str] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -116,7 +117,10 @@ class Catalog:
         for row in self.select("""
             SELECT DISTINCT ?p ?name ?unit ?year WHERE { GRAPH ?g { ?p a bk:Project ; skos:prefLabel ?name ; bk:unit ?unit ; bk:fiscalYear ?year } }
             ORDER BY ?p""").values():
-            self.projects.setdefault(row["p"], ProjectEntry(row["p"], row["name"], row["unit"], int(row["year"])))
+            if row["p"] not in self.projects:
+                self.projects[row["p"]] = ProjectEntry(row["p"], row["name"], row["unit"], int(row["year"]))
+                if row["unit"] in self.units:
+                    self.units[row["unit"]].projects.append(row["p"])
         for row in self.select("""
             SELECT DISTINCT ?name WHERE { GRAPH ?g { ?term a bk:Term ; skos:prefLabel ?name } } ORDER BY ?name""").values():
             self.terms.setdefault(t.normalize(row["name"]), row["name"])

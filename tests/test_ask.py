@@ -107,6 +107,17 @@ def test_a_few_units_answer_each_and_say_who_did_not_disclose(asker):
     assert "池州市政务服务便民热线中心的文件未公开" in result["answer"]
 
 
+def test_a_long_ranking_names_the_first_places_and_counts_the_rest(asker, monkeypatch):
+    import budgetkg.query.ask as ask_module
+
+    everyone = asker.ask("哪个单位的支出最多")
+    monkeypatch.setattr(ask_module, "RANKING_SHOWN", 3)
+    top = asker.ask("哪个单位的支出最多")
+    assert top["status"] == "ok" and len(top["rows"]) == 3 and top["rows"] == everyone["rows"][:3]
+    assert f"共{len(everyone['rows'])}个单位公开了该项，列出前3名" in top["answer"]
+    assert len(asker.ask("哪个单位的支出最多，前5名")["rows"]) == 5  # a number asked for wins
+
+
 def test_follow_up_questions_reuse_the_conversation(asker):
     session = "test-follow-up"
     first = asker.ask("柳州热线中心三公经费多少", session_id=session)
