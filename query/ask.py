@@ -13,18 +13,27 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+import rdflib
+
 from budgetkg import config
 from budgetkg.ontology import terms as t
 from budgetkg.query import templates as q
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.understand import BUDGET_QUESTION, BUDGET_WORDS, FINAL_WORDS, Understander, Understanding
-from budgetkg.store import Store
+from budgetkg.store import Select, Store
 
 PHASE_IRI = {"budget": t.ID["phase-budget"], "final": t.ID["phase-final"]}
 PHASE_LABEL = {"budget": "预算", "final": "决算"}
 FUND_RANK = {None: 0, "fiscal": 1, "general": 2}
 EXPTYPE_RANK = {None: 0, "basic": 1}
 RANKING_SHOWN = 10  # places named in a ranking when the question does not say how many
+# the properties of a narrative fact (bk:Change, bk:Execution) an answer reads, by column name
+FACT_FIELDS = {str(t.BK[p]): name for p, name in [
+    ("unit", "unit"), ("fiscalYear", "year"), ("line", "line"), ("measure", "measure"), ("fundSource", "fund"),
+    ("expenditureType", "exptype"), ("functionalSubject", "subject"), ("economicSubject", "subject"),
+    ("project", "project"), ("amount", "amount"), ("change", "change"), ("changeRate", "rate"),
+    ("previousAmount", "previous"), ("budgetAmount", "budget"), ("finalAmount", "final"),
+    ("executionRate", "rate"), ("reason", "reason")]} | {str(rdflib.RDFS.label): "label"}
 MAX_UNITS = 8
 
 
@@ -55,6 +64,16 @@ class Result:
     sources: list[dict[str, Any]] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     chart: dict[str, Any] | None = None
+
+
+def pivot(result: Select) -> list[dict[str, str | None]]:
+    """Rows of `templates.described` (fact, document, property, value) as one dict per fact, in line order."""
+    facts: dict[str, dict[str, str | None]] = {}
+    for fact, doc, prop, value in result.rows:
+        row = facts.setdefault(fact.value, {"doc": doc.value, **dict.fromkeys(FACT_FIELDS.values())})
+        if prop.value in FACT_FIELDS:
+            row[FACT_FIELDS[prop.value]] = value.value
+    return sorted((r for r in facts.values() if r["label"] and r["year"] and r["line"]), key=lambda r: int(r["line"]))
 
 
 class Asker:
@@ -533,7 +552,7 @@ class Asker:
         if missing:
             return missing
         query = q.changes(u.units)
-        rows = self.store.select(query).values()
+        rows = pivot(self.store.select(query))
         measure, fund, exptype = self._measure_of(u)
         subjects = set(self._subjects_for(u))
         sentences, table, sources = [], [], []
@@ -571,7 +590,7 @@ class Asker:
             return missing
         units = u.units or [self.catalog.projects[p].unit for p in u.projects]
         query = q.executions(units)
-        rows = self.store.select(query).values()
+        rows = pivot(self.store.select(query))
         subjects = set(self._subjects_for(u))
         sentences, table, sources = [], [], []
         for unit in units:
@@ -605,17 +624,17 @@ class Asker:
                 return self._intent_code(u)
             return Result("no_data", "文件的名词解释中没有这个词。", "definition")
         labels = [self.catalog.terms[n] for n in names]
-        query = q.definitions(labels)
-        rows = self.store.select(query).values()
+        query, count_query = q.definitions(labels), q.definition_documents(labels)
+        rows = sorted(self.store.select(query).values(), key=lambda r: (r["doc"], int(r["line"])))
         if not rows:
             return Result("no_data", "文件的名词解释中没有这个词。", "definition", [query])
         first = rows[0]
         src = self.source(first["doc"], None, int(first["line"]))
         src["table_title"] = "名词解释"
-        others = len({r["doc"] for r in rows}) - 1
+        others = int(self.store.select(count_query).rows[0][0].value) - 1
         more = f"另有{others}份文件给出了相同或相近的解释。" if others > 0 else ""
         return Result("ok", f"{first['name']}：{first['definition']}（来源：《{src['document']}》名词解释，第{first['line']}行）。{more}",
-                      "definition", [query], ["名词", "解释", "文件", "行"],
+                      "definition", [query, count_query], ["名词", "解释", "文件", "行"],
                       [[r["name"], r["definition"], self.source(r["doc"], None, 0)["document"], int(r["line"])] for r in rows], [src])
 
     def _intent_code(self, u: Understanding) -> Result:

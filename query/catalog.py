@@ -69,7 +69,6 @@ class Catalog:
         self.documents: dict[str, DocumentEntry] = {}
         self.regions: dict[str, str] = {}  # region name (without 市) → region IRI with documents
         self._table_titles: dict[str, str] = {}
-        self._all_tables = False
         self.load()
 
     def select(self, body: str):
@@ -132,17 +131,10 @@ class Catalog:
         number = t.table_number(iri) if iri else 0
         if not number:
             return 0, "正文"
-        if iri not in self._table_titles and not self._all_tables:
+        if iri not in self._table_titles:
             rows = self.select(f"SELECT ?title WHERE {{ GRAPH ?g {{ {sparql_iri(iri)} dcterms:title ?title }} }} LIMIT 1").rows
             self._table_titles[iri] = rows[0][0].value if rows else ""
-        return number, self._table_titles.get(iri, "")
-
-    def load_tables(self) -> None:
-        """Read every table title at once, for jobs that cite every observation (check, export)."""
-        if not self._all_tables:
-            for row in self.select("SELECT ?t ?title WHERE { GRAPH ?g { ?t a bk:Table ; dcterms:title ?title } }").rows:
-                self._table_titles[row[0].value] = row[1].value
-            self._all_tables = True
+        return number, self._table_titles[iri]
 
     # ------------------------------------------------------------ names for the gazetteer
     def unit_names(self) -> dict[str, set[str]]:
