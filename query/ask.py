@@ -13,27 +13,18 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-import rdflib
-
 from budgetkg import config
 from budgetkg.ontology import terms as t
 from budgetkg.query import templates as q
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.understand import BUDGET_QUESTION, BUDGET_WORDS, FINAL_WORDS, Understander, Understanding
-from budgetkg.store import Select, Store
+from budgetkg.store import Store
 
 PHASE_IRI = {"budget": t.ID["phase-budget"], "final": t.ID["phase-final"]}
 PHASE_LABEL = {"budget": "预算", "final": "决算"}
 FUND_RANK = {None: 0, "fiscal": 1, "general": 2}
 EXPTYPE_RANK = {None: 0, "basic": 1}
 RANKING_SHOWN = 10  # places named in a ranking when the question does not say how many
-# the properties of a narrative fact (bk:Change, bk:Execution) an answer reads, by column name
-FACT_FIELDS = {str(t.BK[p]): name for p, name in [
-    ("unit", "unit"), ("fiscalYear", "year"), ("line", "line"), ("measure", "measure"), ("fundSource", "fund"),
-    ("expenditureType", "exptype"), ("functionalSubject", "subject"), ("economicSubject", "subject"),
-    ("project", "project"), ("amount", "amount"), ("change", "change"), ("changeRate", "rate"),
-    ("previousAmount", "previous"), ("budgetAmount", "budget"), ("finalAmount", "final"),
-    ("executionRate", "rate"), ("reason", "reason")]} | {str(rdflib.RDFS.label): "label"}
 MAX_UNITS = 8
 
 
@@ -64,16 +55,6 @@ class Result:
     sources: list[dict[str, Any]] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     chart: dict[str, Any] | None = None
-
-
-def pivot(result: Select) -> list[dict[str, str | None]]:
-    """Rows of `templates.described` (fact, document, property, value) as one dict per fact, in line order."""
-    facts: dict[str, dict[str, str | None]] = {}
-    for fact, doc, prop, value in result.rows:
-        row = facts.setdefault(fact.value, {"doc": doc.value, **dict.fromkeys(FACT_FIELDS.values())})
-        if prop.value in FACT_FIELDS:
-            row[FACT_FIELDS[prop.value]] = value.value
-    return sorted((r for r in facts.values() if r["label"] and r["year"] and r["line"]), key=lambda r: int(r["line"]))
 
 
 class Asker:
@@ -485,8 +466,11 @@ class Asker:
         missing = self._need_units(u)
         if missing:
             return missing
-        query = q.projects(u.units)
-        rows = self.store.select(query).values()
+        iris = [p for unit in u.units for p in self.catalog.units[unit].projects]
+        query = q.projects(iris) if iris else ""
+        rows = q.pivot(self.store.select(query), q.PROJECT_FIELDS, ("name", "unit")) if iris else []
+        for r in rows:
+            r["project"] = r["x"]
         slices = {str(t.slice_iri(r["project"], "budget", "expenditure")): r["project"] for r in rows}
         amounts_query = q.slice_amounts(list(slices)) if slices else ""
         amounts = {slices[r["slice"]]: r["amount"] for r in self.store.select(amounts_query).values()} if slices else {}
@@ -515,14 +499,18 @@ class Asker:
         answer = "；".join(sentences) + "。"
         if len({v for row in table for v in [row[2]] if v is not None}) > 8:
             answer = "；".join(s.split("：")[0] + "：" + "、".join(r[1] for r in table if r[0] == s.split("共有")[0]) for s in sentences) + "。"
-        return Result(status, answer, "projects", [query, amounts_query], ["单位", "项目", "预算（万元）"], table, sources)
+        return Result(status, answer, "projects", [x for x in (query, amounts_query) if x], ["单位", "项目", "预算（万元）"], table, sources)
 
     def _intent_performance(self, u: Understanding) -> Result:
         projects = u.projects or [p for unit in u.units for p in self.catalog.units[unit].projects]
         if not projects:
             return self._need_units(u) or Result("no_data", "文件未公开这些单位的项目绩效目标。", "performance")
         query = q.indicators(projects)
-        rows = self.store.select(query).values()
+        order = {p: i for i, p in enumerate(projects)}
+        rows = sorted(q.pivot(self.store.select(query), q.INDICATOR_FIELDS, ("level3", "value", "line")),
+                      key=lambda r: (order[r["owner"]], int(r["line"])))
+        for r in rows:
+            r["name"] = self.catalog.projects[r["owner"]].name if r["owner"] in self.catalog.projects else r["owner"]
         wanted = [w for w in ("满意度", "办结率", "数量", "质量", "时效", "成本", "效益", "培训", "座席", "考核") if w in u.text]
         if wanted:
             rows = [r for r in rows if any(w in (r["level3"] or "") + (r["level2"] or "") + (r["level1"] or "") for w in wanted)]
@@ -551,8 +539,8 @@ class Asker:
         missing = self._need_units(u)
         if missing:
             return missing
-        query = q.changes(u.units)
-        rows = pivot(self.store.select(query))
+        query = q.facts(u.units, "Change")
+        rows = q.pivot(self.store.select(query), q.FACT_FIELDS, ("label", "year", "line"))
         measure, fund, exptype = self._measure_of(u)
         subjects = set(self._subjects_for(u))
         sentences, table, sources = [], [], []
@@ -589,8 +577,8 @@ class Asker:
         if missing:
             return missing
         units = u.units or [self.catalog.projects[p].unit for p in u.projects]
-        query = q.executions(units)
-        rows = pivot(self.store.select(query))
+        query = q.facts(units, "Execution")
+        rows = q.pivot(self.store.select(query), q.FACT_FIELDS, ("label", "year", "line"))
         subjects = set(self._subjects_for(u))
         sentences, table, sources = [], [], []
         for unit in units:

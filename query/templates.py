@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import re
 
-from budgetkg.ontology.terms import DERIVED_GRAPH, SPARQL_PREFIXES
+from budgetkg.ontology.terms import BK, DERIVED_GRAPH, SPARQL_PREFIXES, VOCAB_GRAPH
+from budgetkg.store import Select
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
@@ -67,27 +71,11 @@ def staffing(units: list[str]) -> str:
 }}"""
 
 
-def projects(units: list[str]) -> str:
-    return SPARQL_PREFIXES + f"""SELECT ?unit ?project ?name ?year ?doc ?line WHERE {{
-  {values("unit", units)}
-  GRAPH ?doc {{ ?project bk:unit ?unit ; a bk:Project ; skos:prefLabel ?name ; bk:fiscalYear ?year . OPTIONAL {{ ?project bk:line ?line }} }}
-}} ORDER BY ?unit ?name"""
-
-
 def slice_amounts(slices: list[str]) -> str:
     return SPARQL_PREFIXES + f"""SELECT ?slice (MAX(?amount) AS ?amount) WHERE {{
   {values("slice", slices)}
   GRAPH ?doc {{ ?slice qb:observation ?o . ?o bk:amount ?amount }}
 }} GROUP BY ?slice"""
-
-
-def indicators(project_iris: list[str]) -> str:
-    return SPARQL_PREFIXES + f"""SELECT ?project ?name ?level1 ?level2 ?level3 ?value ?line ?doc WHERE {{
-  {values("project", project_iris)}
-  ?project skos:prefLabel ?name ; bk:indicator ?i .
-  ?i bk:level3 ?level3 ; bk:targetValue ?value ; bk:line ?line ; prov:wasDerivedFrom ?doc .
-  OPTIONAL {{ ?i bk:level1 ?level1 }} OPTIONAL {{ ?i bk:level2 ?level2 }}
-}} ORDER BY ?project ?line"""
 
 
 def goals(project_iris: list[str]) -> str:
@@ -97,22 +85,55 @@ def goals(project_iris: list[str]) -> str:
 }}"""
 
 
-def described(units: list[str], kind: str) -> str:
-    """Every property of the units' narrative facts of one kind (bk:Change, bk:Execution), a row
-    per property, for `pivot`.  One OPTIONAL per property would each scan the facts of every
-    document (200 ms at 1,000 documents); looking the properties up from the fact takes 15."""
-    return SPARQL_PREFIXES + f"""SELECT ?x ?doc ?p ?o WHERE {{
-  {values("unit", units)}
-  GRAPH ?doc {{ ?x bk:unit ?unit . ?x ?p ?o . FILTER EXISTS {{ ?x a bk:{kind} }} }}
+# ------------------------------------------------------------ resources read property by property
+# Oxigraph evaluates an OPTIONAL over everything its pattern matches in the store (hundreds of ms at
+# 1,000 documents), so these read every property of the resources they find (?x ?p ?o, one index
+# lookup each) and `pivot` turns the rows into one dict per resource.
+
+def _by_property(values_clause: str, where: str) -> str:
+    return SPARQL_PREFIXES + f"""SELECT ?x ?doc ?p ?o ?owner WHERE {{
+  {values_clause}
+  GRAPH ?doc {{ {where} ?x ?p ?o . }}
 }}"""
 
 
-def changes(units: list[str]) -> str:
-    return described(units, "Change")
+def facts(units: list[str], kind: str) -> str:
+    """The units' narrative facts of one kind: Change (year-on-year) or Execution (执行率)."""
+    assert kind in ("Change", "Execution")
+    return _by_property(values("owner", units), f"?x bk:unit ?owner . FILTER EXISTS {{ ?x a bk:{kind} }}")
 
 
-def executions(units: list[str]) -> str:
-    return described(units, "Execution")
+def projects(project_iris: list[str]) -> str:
+    return _by_property(values("x", project_iris), "")
+
+
+def indicators(project_iris: list[str]) -> str:
+    """Performance indicators (一级/二级/三级指标, 指标值) of projects; ?owner is the project."""
+    return _by_property(values("owner", project_iris), "?owner bk:indicator ?x .")
+
+
+def _fields(prefix: str, pairs: str) -> dict[str, str]:
+    return {prefix + p: name for p, name in (pair.split(":") for pair in pairs.split())}
+
+
+FACT_FIELDS = _fields(str(BK), "unit:unit fiscalYear:year line:line measure:measure fundSource:fund "
+                      "expenditureType:exptype functionalSubject:subject economicSubject:subject project:project "
+                      "amount:amount change:change changeRate:rate previousAmount:previous budgetAmount:budget "
+                      "finalAmount:final executionRate:rate reason:reason") | {RDFS_LABEL: "label"}
+PROJECT_FIELDS = _fields(str(BK), "unit:unit fiscalYear:year line:line") | {SKOS_PREF_LABEL: "name"}
+INDICATOR_FIELDS = _fields(str(BK), "level1:level1 level2:level2 level3:level3 targetValue:value line:line")
+
+
+def pivot(result: Select, fields: dict[str, str], required: tuple[str, ...] = ("line",)) -> list[dict[str, str | None]]:
+    """Rows of a `_by_property` query as one dict per resource (x, doc, owner and `fields`), in line order;
+    resources without every `required` field are left out."""
+    found: dict[tuple[str, str], dict[str, str | None]] = {}
+    for x, doc, prop, value, owner in result.rows:
+        row = found.setdefault((x.value, doc.value), {"x": x.value, "doc": doc.value, "owner": owner.value if owner else None,
+                                                       **dict.fromkeys(fields.values())})
+        if prop.value in fields:
+            row[fields[prop.value]] = value.value
+    return sorted((r for r in found.values() if all(r[f] for f in required)), key=lambda r: int(r["line"] or 0))
 
 
 def concept(concepts: list[str]) -> str:
@@ -142,5 +163,6 @@ def definitions(names: list[str], limit: int = 20) -> str:
 def definition_documents(names: list[str]) -> str:
     return SPARQL_PREFIXES + f"""SELECT (COUNT(DISTINCT ?doc) AS ?documents) WHERE {{
   VALUES ?name {{ {_term_names(names)} }}
-  GRAPH ?doc {{ ?term skos:prefLabel ?name ; a bk:Term }}
+  GRAPH ?doc {{ ?term skos:prefLabel ?name }}  # a type check here would cost a join per document
+  FILTER(?doc NOT IN (<{VOCAB_GRAPH}>, <{DERIVED_GRAPH}>))
 }}"""
