@@ -137,13 +137,13 @@ def pivot(result: Select, fields: dict[str, str], required: tuple[str, ...] = ("
 
 
 def concept(concepts: list[str]) -> str:
-    """A code, its label and two levels above, from the code lists in the derived graph."""
+    """A code, its label and two levels above (labels from the derived graph)."""
     return SPARQL_PREFIXES + f"""SELECT ?c ?code ?label ?scheme ?b1 ?b1label ?b2 ?b2label WHERE {{
   {values("c", concepts)}
-  GRAPH <{DERIVED_GRAPH}> {{
-    ?c skos:notation ?code ; skos:inScheme ?scheme . OPTIONAL {{ ?c skos:prefLabel ?label }}
-    OPTIONAL {{ ?c skos:broader ?b1 . OPTIONAL {{ ?b1 skos:prefLabel ?b1label }}
-               OPTIONAL {{ ?b1 skos:broader ?b2 . OPTIONAL {{ ?b2 skos:prefLabel ?b2label }} }} }} }}
+  ?c skos:notation ?code ; skos:inScheme ?scheme .
+  OPTIONAL {{ GRAPH ?derived {{ ?c skos:prefLabel ?label }} }}
+  OPTIONAL {{ ?c skos:broader ?b1 . OPTIONAL {{ GRAPH ?d1 {{ ?b1 skos:prefLabel ?b1label }} }}
+             OPTIONAL {{ ?b1 skos:broader ?b2 . OPTIONAL {{ GRAPH ?d2 {{ ?b2 skos:prefLabel ?b2label }} }} }} }}
 }} LIMIT 20"""
 
 
