@@ -151,20 +151,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from budgetkg.ingest.pipeline import ensure_data, print_progress
+    from budgetkg.ingest.pipeline import derived_is_current, ensure_data, print_progress
 
     import os
 
     spec = args.store or default_store_spec()
     if spec != "memory" and not spec.startswith(("http://", "https://")):
-        # a store someone else is writing is served as it stands; only an empty one is filled first
+        # a store someone else is writing is served as it stands; only an empty or outdated one is filled first
         try:
             store = _store(args, read_only=True)
-            empty = store.is_empty()
+            ready = not store.is_empty() and derived_is_current(store)
             store.close()
         except StoreError:
-            empty = True
-        if empty:
+            ready = False
+        if not ready:
             store = _store(args)
             ensure_data(store, print_progress)
             store.close()

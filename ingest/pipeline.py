@@ -117,12 +117,24 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     return reports
 
 
+# what refresh_derived writes; a store whose derived graph has another version is refreshed on open
+DERIVED_VERSION = "2"  # 2: the code lists are written into the derived graph
+
+
+def derived_is_current(store: Store) -> bool:
+    return store.ask(f'ASK {{ GRAPH <{t.DERIVED_GRAPH}> {{ <{t.DERIVED_GRAPH}> <{t.BK.derivedVersion}> "{DERIVED_VERSION}" }} }}')
+
+
 def ensure_data(store: Store, progress: Callable[[str], None] | None = None) -> None:
-    """An empty store gets the bundled corpus."""
+    """An empty store gets the bundled corpus; one written by an older budgetkg gets a fresh derived graph."""
     if store.is_empty():
         if progress:
             progress(f"store {store.spec} is empty: ingesting the bundled corpus")
         ingest(store, [config.CORPUS_DIR], progress)
+    elif not derived_is_current(store):
+        if progress:
+            progress(f"store {store.spec} was written by an older budgetkg: refreshing its cross-document graph")
+        refresh_derived(store)
 
 
 def refresh_derived(store: Store) -> None:
@@ -135,6 +147,7 @@ def refresh_derived(store: Store) -> None:
     vocab_quads = [ox.Quad(q.subject, q.predicate, q.object, vocab_graph)
                    for q in ox.parse(path=str(t.HERE / "vocab.ttl"), format=ox.RdfFormat.TURTLE)]
     derived = ox.NamedNode(str(t.DERIVED_GRAPH))
+    quads = [ox.Quad(derived, ox.NamedNode(str(t.BK.derivedVersion)), ox.Literal(DERIVED_VERSION), derived)]
     concepts = store.select(t.SPARQL_PREFIXES + f"""
         SELECT ?concept ?code ?scheme ?broader ?label (COUNT(DISTINCT ?g) AS ?n) WHERE {{
           GRAPH ?g {{ ?concept skos:inScheme ?scheme ; skos:notation ?code .
@@ -152,7 +165,7 @@ def refresh_derived(store: Store) -> None:
             key = (int(count.value), -len(label.value), label.value)  # the label most documents use
             if concept not in best or key > best[concept]:
                 best[concept] = key
-    quads = [ox.Quad(s, ox.NamedNode(SKOS + p), o, derived) for s, p, o in facts]
+    quads += [ox.Quad(s, ox.NamedNode(SKOS + p), o, derived) for s, p, o in facts]
     quads += [ox.Quad(c, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(v[2], language="zh"), derived) for c, v in best.items()]
     names = store.select(t.SPARQL_PREFIXES + """
         SELECT DISTINCT ?unit ?name WHERE { GRAPH ?g { ?unit a org:Organization ; skos:prefLabel ?name } }""")

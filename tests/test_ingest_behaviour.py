@@ -192,6 +192,19 @@ def test_a_unit_named_with_jingji_keeps_functional_codes(tmp_path):
     assert not ask(s, "?c skos:inScheme bkid:scheme-econ ; skos:notation ?n FILTER(STRSTARTS(?n, \"2\"))")
 
 
+def test_a_store_from_an_older_version_gets_its_derived_graph_refreshed():
+    from budgetkg.ingest.pipeline import derived_is_current, ensure_data
+    from budgetkg.query.catalog import Catalog
+
+    s = open_store("memory")
+    ingest(s, [corpus_file("000")])
+    before = s.count(str(t.DERIVED_GRAPH))
+    s.replace_graphs({str(t.DERIVED_GRAPH): []})  # as an older budgetkg left it: no code lists, no version
+    assert not derived_is_current(s) and not Catalog(s).subjects
+    ensure_data(s)
+    assert derived_is_current(s) and s.count(str(t.DERIVED_GRAPH)) == before and Catalog(s).subjects
+
+
 def test_copy_in_a_folder_is_found(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
