@@ -469,13 +469,11 @@ class Asker:
         iris = [p for unit in u.units for p in self.catalog.units[unit].projects]
         query = q.projects(iris) if iris else ""
         rows = q.pivot(self.store.select(query), q.PROJECT_FIELDS, ("name", "unit")) if iris else []
-        for r in rows:
-            r["project"] = r["x"]
-        slices = {str(t.slice_iri(r["project"], "budget", "expenditure")): r["project"] for r in rows}
+        slices = {str(t.slice_iri(r["x"], "budget", "expenditure")): r["x"] for r in rows}
         amounts_query = q.slice_amounts(list(slices)) if slices else ""
         amounts = {slices[r["slice"]]: r["amount"] for r in self.store.select(amounts_query).values()} if slices else {}
         for r in rows:
-            r["budget"] = amounts.get(r["project"])
+            r["budget"] = amounts.get(r["x"])
         sentences, table, sources = [], [], []
         for unit in u.units:
             name = self.catalog.unit_label(unit)

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 
+from rdflib.namespace import RDFS, SKOS
+
 from budgetkg.ontology.terms import BK, DERIVED_GRAPH, SPARQL_PREFIXES, VOCAB_GRAPH
 from budgetkg.store import Select
-
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
@@ -112,16 +111,18 @@ def indicators(project_iris: list[str]) -> str:
     return _by_property(values("owner", project_iris), "?owner bk:indicator ?x .")
 
 
-def _fields(prefix: str, pairs: str) -> dict[str, str]:
-    return {prefix + p: name for p, name in (pair.split(":") for pair in pairs.split())}
+def _bk(**names: str) -> dict[str, str]:
+    """bk: property IRI → the column name an answer reads it under."""
+    return {str(BK[p]): name for p, name in names.items()}
 
 
-FACT_FIELDS = _fields(str(BK), "unit:unit fiscalYear:year line:line measure:measure fundSource:fund "
-                      "expenditureType:exptype functionalSubject:subject economicSubject:subject project:project "
-                      "amount:amount change:change changeRate:rate previousAmount:previous budgetAmount:budget "
-                      "finalAmount:final executionRate:rate reason:reason") | {RDFS_LABEL: "label"}
-PROJECT_FIELDS = _fields(str(BK), "unit:unit fiscalYear:year line:line") | {SKOS_PREF_LABEL: "name"}
-INDICATOR_FIELDS = _fields(str(BK), "level1:level1 level2:level2 level3:level3 targetValue:value line:line")
+FACT_FIELDS = _bk(unit="unit", fiscalYear="year", line="line", measure="measure", fundSource="fund",
+                  expenditureType="exptype", functionalSubject="subject", economicSubject="subject",
+                  project="project", amount="amount", change="change", changeRate="rate",
+                  previousAmount="previous", budgetAmount="budget", finalAmount="final",
+                  executionRate="rate", reason="reason") | {str(RDFS.label): "label"}
+PROJECT_FIELDS = _bk(unit="unit", fiscalYear="year", line="line") | {str(SKOS.prefLabel): "name"}
+INDICATOR_FIELDS = _bk(level1="level1", level2="level2", level3="level3", targetValue="value", line="line")
 
 
 def pivot(result: Select, fields: dict[str, str], required: tuple[str, ...] = ("line",)) -> list[dict[str, str | None]]:
