@@ -49,6 +49,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         store = _store(args)
         reports = ingest(store, paths, None if args.quiet else print_progress, batch_size=args.batch_size,
                          jobs=args.jobs, bulk=args.bulk)
+        if any(r.graph for r in reports):
+            from budgetkg.query.ask import Asker
+
+            Asker(store)  # fills the question layer's caches: the next ask or serve starts at once
         store.close()
     for report in reports:
         for warning in report.warnings:

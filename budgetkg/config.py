@@ -14,6 +14,11 @@ def data_dir() -> Path:
     return Path(os.environ.get("BUDGETKG_HOME") or platformdirs.user_data_dir("budgetkg"))
 
 
+def cache_dir() -> Path:
+    """Where caches of what is read from a store live (BUDGETKG_CACHE overrides the per-user cache dir)."""
+    return Path(os.environ.get("BUDGETKG_CACHE") or platformdirs.user_cache_dir("budgetkg"))
+
+
 def _number(name: str, default: float) -> float:
     raw = os.environ.get(name)
     return float(raw) if raw else default

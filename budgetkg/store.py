@@ -163,7 +163,8 @@ class OxigraphStore:
         return self._store.dump(format=fmt)
 
     def is_empty(self) -> bool:
-        return len(self._store) == 0
+        # len() would count every quad (20 s at 68 million); the first one is enough
+        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
     def flush(self) -> None:
         if self.path is not None and not self.read_only:

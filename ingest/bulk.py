@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from budgetkg.ingest.pipeline import DocumentReport, document_paths, parse_to_quads, refresh_derived
+from budgetkg.ontology import terms as t
 from budgetkg.store import OxigraphStore
 
 NQ = ox.RdfFormat.N_QUADS
@@ -26,6 +27,7 @@ _NOTATION = b"<http://www.w3.org/2004/02/skos/core#notation>"
 _BROADER = b"<http://www.w3.org/2004/02/skos/core#broader>"
 _PREF_LABEL = b"<http://www.w3.org/2004/02/skos/core#prefLabel>"
 _ORGANIZATION = b"<http://www.w3.org/ns/org#Organization>"
+_DOCUMENT = f"<{t.BK.Document}>".encode()
 
 
 class Parsed:
@@ -38,10 +40,11 @@ class Parsed:
 
 
 def _derived_input(nquads: bytes) -> bytes:
-    """The quads that `refresh_derived` queries: concepts (code, scheme, labels, broader), unit types and names."""
+    """The quads that `refresh_derived` queries: concepts (code, scheme, labels, broader), unit types and
+    names, document types."""
     lines = nquads.split(b"\n")
     units = {line.split(b" ", 1)[0] for line in lines if _ORGANIZATION in line}
-    keep = [line for line in lines if any(p in line for p in (_ALT_LABEL, _IN_SCHEME, _NOTATION, _BROADER, _ORGANIZATION))
+    keep = [line for line in lines if any(p in line for p in (_ALT_LABEL, _IN_SCHEME, _NOTATION, _BROADER, _ORGANIZATION, _DOCUMENT))
             or (_PREF_LABEL in line and line.split(b" ", 1)[0] in units)]
     return b"\n".join(keep) + b"\n" if keep else b""
 
@@ -101,8 +104,6 @@ def write_bulk(paths: Iterable[Path], out_dir: Path, jobs: int = 1,
             progress(f"[{index}/{len(files)}] {report.summary()}")
     if any(r.graph for r in reports):
         refresh_derived(derived)
-        from budgetkg.ontology import terms as t
-
         data = b"".join(ox.serialize(derived.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(str(g))), format=NQ)
                         for g in (t.VOCAB_GRAPH, t.DERIVED_GRAPH))
         _write_atomic(out_dir / VOCABULARY_FILE, data)

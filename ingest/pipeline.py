@@ -1,6 +1,7 @@
 """Ingest documents into a store: parse, build each document's graph, replace it atomically."""
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,7 +9,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from budgetkg import config
+from budgetkg import __version__, config
 from budgetkg.ingest.graph import document_quads
 from budgetkg.ingest.parse import parse_file
 from budgetkg.ingest.reader import DocumentError
@@ -118,7 +119,7 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
 
 
 # what refresh_derived writes; a store whose derived graph has another version is refreshed on open
-DERIVED_VERSION = "2"  # 2: the code lists are written into the derived graph
+DERIVED_VERSION = "3"  # 2: the code lists are written into the derived graph; 3: bk:generation
 
 
 def derived_is_current(store: Store) -> bool:
@@ -172,7 +173,18 @@ def refresh_derived(store: Store) -> None:
     for unit, name in names.rows:
         for alias in sorted(aliases(name.value)):
             quads.append(ox.Quad(unit, ox.NamedNode(str(t.BK.alias)), ox.Literal(alias, language="zh"), derived))
+    quads.append(ox.Quad(derived, ox.NamedNode(str(t.BK.generation)), ox.Literal(_generation(store, quads)), derived))
     store.replace_graphs({str(t.VOCAB_GRAPH): vocab_quads, str(t.DERIVED_GRAPH): quads})
+
+
+def _generation(store: Store, derived: list[ox.Quad]) -> str:
+    """Same documents (their IRIs are content digests), same budgetkg and same derived graph → same value,
+    so re-ingesting a document changes nothing, and anything else gives caches a new key."""
+    documents = store.select(t.SPARQL_PREFIXES + "SELECT ?d WHERE { GRAPH ?d { ?d a bk:Document } }")
+    digest = hashlib.sha256(f"{__version__}\n{DERIVED_VERSION}\n".encode())
+    for line in sorted(row[0].value for row in documents.rows) + sorted(str(q) for q in derived):
+        digest.update(line.encode() + b"\n")
+    return digest.hexdigest()
 
 
 def print_progress(message: str) -> None:

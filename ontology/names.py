@@ -8,6 +8,7 @@ and the head noun finds the unit.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from budgetkg.ontology.terms import normalize, regions
 
@@ -21,28 +22,28 @@ HEAD_SUFFIXES = ("中心", "联络处", "办事处", "办公室", "局", "委员
 def canonical(text: str) -> str:
     """Compare form for unit mentions: normalised, filler words and region 市/省 suffixes dropped."""
     text = _FILLER.sub("", normalize(text))
-    for region in _region_names():
-        if region.endswith(("市", "省")) and region in text:
-            text = text.replace(region, region[:-1])
-    return text
+    return _regions().suffixed.sub(lambda m: m.group()[:-1], text)
 
 
-_REGION_CACHE: list[str] = []
+class _RegionPatterns:
+    """Region names as two compiled alternations (longest first): one pass per name, not one per region."""
+
+    def __init__(self) -> None:
+        names = sorted((r for r in regions() if len(r) > 2), key=len, reverse=True)
+        shorts = sorted({r[:-1] if r.endswith(("市", "省")) else r for r in names}, key=len, reverse=True)
+        self.suffixed = re.compile("|".join(re.escape(r) for r in names if r.endswith(("市", "省"))))
+        self.prefix = re.compile("|".join(re.escape(r) for r in shorts))
 
 
-def _region_names() -> list[str]:
-    if not _REGION_CACHE:
-        _REGION_CACHE.extend(sorted((r for r in regions() if len(r) > 2), key=len, reverse=True))
-    return _REGION_CACHE
+@lru_cache(maxsize=1)
+def _regions() -> _RegionPatterns:
+    return _RegionPatterns()
 
 
 def region_prefix(name: str) -> str | None:
     """The region a canonical name starts with (already without its 市)."""
-    for region in _region_names():
-        short = region[:-1] if region.endswith(("市", "省")) else region
-        if name.startswith(short):
-            return short
-    return None
+    match = _regions().prefix.match(name)
+    return match.group() if match else None
 
 
 def aliases(name: str) -> set[str]:

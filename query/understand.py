@@ -11,12 +11,16 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import jieba
 
+from budgetkg import cache
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import FILLER, aliases, canonical, region_prefix
 from budgetkg.query.catalog import Catalog
+
+WORD_FREQ = 200_000  # high enough that a name from the graph is kept as one token
 
 INTENT_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("definition", re.compile(r"什么是|是什么意思|指什么|的含义|含义是|的定义|定义是|名词解释|解释一下|是指")),
@@ -95,8 +99,6 @@ class Understander:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.tokenize_ms = 0.0
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
         self.unit_names = catalog.unit_names()
         self.subject_names: dict[str, set[str]] = {}
         for subject in catalog.subjects.values():
@@ -113,9 +115,7 @@ class Understander:
         lexicon = t.lexicon()
         words = set(self.unit_names) | set(self.subject_names) | set(self.project_names) | set(self.term_names) | \
             set(lexicon.entries) | set(self.all_regions)
-        for word in words:
-            if len(word) >= 2:
-                self.tokenizer.add_word(word, freq=200000)
+        self.tokenizer = _tokenizer(w for w in words if len(w) >= 2)
         self._unit_pattern = _alternation(self.unit_names)
         self._subject_pattern = _alternation(self.subject_names)
         self._project_pattern = _alternation(self.project_names)
@@ -383,6 +383,28 @@ def canonical_with_positions(text: str) -> tuple[str, list[int]]:
         positions.append(keep[min(j, len(keep) - 1)])
         j += 1
     return result, positions
+
+
+def _tokenizer(words: Iterable[str]) -> jieba.Tokenizer:
+    """jieba with the graph's names as words of their own.
+
+    Loading jieba's dictionary and adding the names of 10,000 documents take over a second, so
+    the resulting word table is cached, keyed by the words.  FREQ and total are the two
+    attributes `Tokenizer.initialize` and `add_word` fill in (jieba 0.42).
+    """
+    words = sorted(set(words))
+    key = cache.digest(jieba.__version__, "\n".join(words))
+    tokenizer = jieba.Tokenizer()
+    state = cache.read("jieba", key)
+    if state is None:
+        tokenizer.initialize()
+        for word in words:
+            tokenizer.add_word(word, freq=WORD_FREQ)
+        cache.write("jieba", key, (tokenizer.FREQ, tokenizer.total))
+    else:
+        tokenizer.FREQ, tokenizer.total = state
+        tokenizer.initialized = True
+    return tokenizer
 
 
 def _alternation(words) -> re.Pattern[str] | None:

@@ -1,14 +1,20 @@
 """Shared fixtures: the bundled corpus in a memory store, built once per test session."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 # Tests never touch the user's store.
 os.environ.setdefault("BUDGETKG_HOME", str(Path(__file__).parent / ".budgetkg-home-unused"))
+if "BUDGETKG_CACHE" not in os.environ:
+    os.environ["BUDGETKG_CACHE"] = tempfile.mkdtemp(prefix="budgetkg-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["BUDGETKG_CACHE"], True)
 
 from budgetkg import config  # noqa: E402
 from budgetkg.ingest.pipeline import ingest  # noqa: E402

@@ -203,3 +203,15 @@ def test_unit_names_with_quotes_and_braces(tmp_path):
     ingest(store, [doc])
     result = Asker(store).ask('池州市"引号}{大括号\'中心的基本支出')
     assert result["status"] == "ok" and "199.85" in figures(result["answer"])
+
+
+def test_the_tokenizer_from_the_cache_segments_as_a_fresh_one(asker, monkeypatch, tmp_path):
+    from budgetkg.query.understand import Understander
+
+    monkeypatch.setenv("BUDGETKG_CACHE", str(tmp_path))
+    fresh = Understander(asker.catalog)
+    assert len(list(tmp_path.glob("jieba-*.pickle"))) == 1
+    cached = Understander(asker.catalog)
+    question = "柳州热线中心2024年一般公共服务支出是多少"
+    assert cached.tokens(question) == fresh.tokens(question)
+    assert {"柳州热线中心", "一般公共服务支出"} <= {w for w, _, _ in cached.tokens(question)}

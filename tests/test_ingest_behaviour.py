@@ -228,3 +228,30 @@ def test_python_api_names():
 
     assert {"open_store", "ingest_documents", "Asker", "check", "export", "create_app"} <= set(budgetkg.__all__)
     assert callable(budgetkg.Asker) and callable(budgetkg.ingest_documents)
+
+
+def test_the_catalog_is_cached_per_store_generation(monkeypatch, tmp_path):
+    from budgetkg.query.catalog import Catalog
+
+    monkeypatch.setenv("BUDGETKG_CACHE", str(tmp_path / "cache"))
+    s = open_store("memory")
+    ingest(s, [corpus_file("000")])
+    first = Catalog(s)
+    [cached] = (tmp_path / "cache").glob("catalog-*.pickle")
+    ingest(s, [corpus_file("000")])  # the same document again: same generation, same cache
+    assert list((tmp_path / "cache").glob("catalog-*.pickle")) == [cached]
+
+    def no_graph_reads(self):
+        raise AssertionError("read from the graph although the cache was valid")
+
+    monkeypatch.setattr(Catalog, "load", no_graph_reads)
+    again = Catalog(s)
+    assert again.units == first.units and again.projects == first.projects and again.documents == first.documents
+    monkeypatch.undo()
+    monkeypatch.setenv("BUDGETKG_CACHE", str(tmp_path / "cache"))
+    ingest(s, [corpus_file("003")])  # another document: a new generation, read from the graph
+    grown = Catalog(s)
+    [current] = set((tmp_path / "cache").glob("catalog-*.pickle")) - {cached}
+    assert len(grown.documents) == 2
+    current.write_bytes(b"not a pickle")
+    assert Catalog(s).documents == grown.documents  # a damaged cache file is read around
