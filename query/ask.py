@@ -499,8 +499,17 @@ class Asker:
             answer = "；".join(s.split("：")[0] + "：" + "、".join(r[1] for r in table if r[0] == s.split("共有")[0]) for s in sentences) + "。"
         return Result(status, answer, "projects", [x for x in (query, amounts_query) if x], ["单位", "项目", "预算（万元）"], table, sources)
 
+    def _projects_of_year(self, u: Understanding) -> list[str]:
+        """The units' projects of the year asked, or of each unit's latest year with projects."""
+        found = []
+        for unit in u.units:
+            mine = [self.catalog.projects[p] for p in self.catalog.units[unit].projects]
+            year = u.year or max((p.year for p in mine), default=None)
+            found += [p.iri for p in mine if p.year == year]
+        return found
+
     def _intent_performance(self, u: Understanding) -> Result:
-        projects = u.projects or [p for unit in u.units for p in self.catalog.units[unit].projects]
+        projects = u.projects or self._projects_of_year(u)
         if not projects:
             return self._need_units(u) or Result("no_data", "文件未公开这些单位的项目绩效目标。", "performance")
         query = q.indicators(projects)

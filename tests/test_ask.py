@@ -215,3 +215,19 @@ def test_the_tokenizer_from_the_cache_segments_as_a_fresh_one(asker, monkeypatch
     question = "柳州热线中心2024年一般公共服务支出是多少"
     assert cached.tokens(question) == fresh.tokens(question)
     assert {"柳州热线中心", "一般公共服务支出"} <= {w for w, _, _ in cached.tokens(question)}
+
+
+def test_performance_reads_the_projects_of_the_year_asked_or_the_latest(asker, monkeypatch):
+    from dataclasses import replace
+
+    from budgetkg.query.catalog import ProjectEntry
+
+    unit = next(e for e in asker.catalog.units.values() if e.projects)
+    current = asker.catalog.projects[unit.projects[0]]
+    old = ProjectEntry(current.iri + "-older", current.name, unit.iri, current.year - 3)
+    monkeypatch.setitem(asker.catalog.projects, old.iri, old)
+    monkeypatch.setattr(unit, "projects", unit.projects + [old.iri])
+    u = asker.understander.understand(f"{unit.name}的绩效指标")
+    latest = asker._projects_of_year(replace(u, units=[unit.iri], year=None))
+    assert current.iri in latest and old.iri not in latest
+    assert asker._projects_of_year(replace(u, units=[unit.iri], year=old.year)) == [old.iri]
