@@ -61,7 +61,7 @@ def main() -> None:
     records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     latest: dict[int, dict] = {}
     for r in records:
-        if r.get("bench") == "ask" and r["corpus"] != "bundled":
+        if r.get("bench") == "ask" and r["corpus"] != "bundled" and "intents" in r:  # not --startup-only runs
             latest[r["units"]] = r  # the last run per size
     target.write_text(chart(list(latest.values()), "Ask latency in process vs corpus size"), encoding="utf-8")
     print(f"wrote {target}")
