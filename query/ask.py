@@ -16,7 +16,7 @@ from typing import Any
 from budgetkg import config
 from budgetkg.ontology import terms as t
 from budgetkg.query import templates as q
-from budgetkg.query.catalog import Catalog
+from budgetkg.query.catalog import Catalog, ProjectEntry
 from budgetkg.query.understand import BUDGET_QUESTION, BUDGET_WORDS, FINAL_WORDS, Understander, Understanding
 from budgetkg.store import Store
 
@@ -25,6 +25,7 @@ PHASE_LABEL = {"budget": "预算", "final": "决算"}
 FUND_RANK = {None: 0, "fiscal": 1, "general": 2}
 EXPTYPE_RANK = {None: 0, "basic": 1}
 RANKING_SHOWN = 10  # places named in a ranking when the question does not say how many
+FEW_UNITS = 10  # up to this many units, figures are first looked for in the units' latest documents
 MAX_UNITS = 8
 
 
@@ -209,12 +210,17 @@ class Asker:
             bases = {unit: unit for unit in units}
         wanted = {d.iri for d in u.details}
         best: dict[str, Figure] = {}
-        for candidate in measures:
+        # the latest figure of a few units is looked for in their latest documents first: a unit's
+        # slice holds every year of every document that names it (dozens at 10,000 documents)
+        passes: list[list[str] | None] = [None]
+        if u.year is None and not u.year_offset and not project and len(units) <= FEW_UNITS:
+            passes = [self._latest_documents(units, phase) or None, None]
+        for documents, candidate in ((d, c) for d in passes for c in measures):
             notation = t.codes()[candidate].notation
             slices = [str(t.slice_iri(base, phase, notation)) for base, unit in bases.items() if unit not in best]
             if not slices:
                 break
-            query = q.observations(slices, fund, exptype, u.year)
+            query = q.observations(slices, fund, exptype, u.year, documents)
             if sparql is not None:
                 sparql.append(query)
             grouped: dict[str, dict] = {}
@@ -236,6 +242,17 @@ class Asker:
                 row = min(candidates, key=lambda r: self._rank(r, unit, wanted, phase))
                 best[unit] = Figure(unit, latest, phase, Decimal(row["amount"]), row["doc"], row["table"], int(row["line"]))
         return best
+
+    def _latest_documents(self, units: list[str], phase: str) -> list[str]:
+        """Per unit, the documents of the phase that describe it (its own and its departments'), of
+        the latest year among them."""
+        found: list[str] = []
+        for unit in units:
+            documents = [d for d in self.catalog.documents_about(unit) if d.phase == phase]
+            if documents:
+                year = max(d.year for d in documents)
+                found += [d.iri for d in documents if d.year == year]
+        return list(dict.fromkeys(found))
 
     def _rank(self, row: dict, unit: str, wanted: set[str], phase: str) -> tuple:
         fund = (row["fund"] or "").rsplit("-", 1)[-1] or None
@@ -406,7 +423,10 @@ class Asker:
             if not mine:
                 sentences.append(f"文件中没有{name}的上级部门")
                 continue
-            parent = mine[0]
+            parent = min(mine, key=lambda r: not r["name"])  # a document that also names the parent
+            if not parent["name"]:
+                entry = self.catalog.units.get(parent["parent"])
+                parent = {**parent, "name": entry.name if entry else parent["parent"], "code": entry.code if entry else None}
             code = f"（代码{parent['code']}）" if parent["code"] else ""
             src = self.source(parent["doc"], None, 0)
             sources.append(src)
@@ -499,17 +519,25 @@ class Asker:
             answer = "；".join(s.split("：")[0] + "：" + "、".join(r[1] for r in table if r[0] == s.split("共有")[0]) for s in sentences) + "。"
         return Result(status, answer, "projects", [x for x in (query, amounts_query) if x], ["单位", "项目", "预算（万元）"], table, sources)
 
-    def _projects_of_year(self, u: Understanding) -> list[str]:
-        """The units' projects of the year asked, or of each unit's latest year with projects."""
+    def _performance_projects(self, u: Understanding) -> list[str]:
+        """The projects named (those of the units named, when both are), else the units' projects;
+        of the year asked, or of each unit's latest year with such projects."""
+        projects = self.catalog.projects
+        if u.projects:
+            candidates = [p for p in u.projects if projects[p].unit in u.units] or u.projects
+        else:
+            candidates = [p for unit in u.units for p in self.catalog.units[unit].projects]
+        by_unit: dict[str, list[ProjectEntry]] = {}
+        for iri in candidates:
+            by_unit.setdefault(projects[iri].unit, []).append(projects[iri])
         found = []
-        for unit in u.units:
-            mine = [self.catalog.projects[p] for p in self.catalog.units[unit].projects]
-            year = u.year or max((p.year for p in mine), default=None)
+        for mine in by_unit.values():
+            year = u.year or max(p.year for p in mine)
             found += [p.iri for p in mine if p.year == year]
         return found
 
     def _intent_performance(self, u: Understanding) -> Result:
-        projects = u.projects or self._projects_of_year(u)
+        projects = self._performance_projects(u)
         if not projects:
             return self._need_units(u) or Result("no_data", "文件未公开这些单位的项目绩效目标。", "performance")
         query = q.indicators(projects)
@@ -555,12 +583,13 @@ class Asker:
             mine = [r for r in rows if r["unit"] == unit and (u.year is None or int(r["year"]) == u.year)]
             if subjects:
                 mine = [r for r in mine if r["subject"] in subjects]
+                mine.sort(key=lambda r: -int(r["year"]))  # the latest year stated
             else:
                 mine = [r for r in mine if not r["subject"]]
                 wanted = [measure] + ([str(t.ID["measure-expenditure"]), str(t.ID["measure-income"])] if measure.endswith("-total") else [])
                 mine = [r for r in mine if r["measure"] in wanted]
-                # the stated wording wins; otherwise the broadest (no fund or type named)
-                mine.sort(key=lambda r: (wanted.index(r["measure"]), r["fund"] != fund, r["exptype"] != exptype,
+                # the latest year; the stated wording wins; otherwise the broadest (no fund or type named)
+                mine.sort(key=lambda r: (-int(r["year"]), wanted.index(r["measure"]), r["fund"] != fund, r["exptype"] != exptype,
                                          bool(r["fund"]) and fund is None, bool(r["exptype"]) and exptype is None))
             name = self.catalog.unit_label(unit)
             if not mine:
@@ -589,13 +618,14 @@ class Asker:
         subjects = set(self._subjects_for(u))
         sentences, table, sources = [], [], []
         for unit in units:
-            mine = [r for r in rows if r["unit"] == unit and r["rate"]]
+            mine = [r for r in rows if r["unit"] == unit and r["rate"] and (u.year is None or int(r["year"]) == u.year)]
             if u.projects:
                 mine = [r for r in mine if r["project"] in u.projects]
             elif subjects:
                 mine = [r for r in mine if r["subject"] in subjects]
             else:
                 mine = [r for r in mine if not r["subject"] and not r["project"]]
+            mine.sort(key=lambda r: -int(r["year"]))  # the latest 决算 first
             name = self.catalog.unit_label(unit)
             if not mine:
                 sentences.append(f"{name}的决算文件未说明这一项的执行率")

@@ -175,6 +175,16 @@ class Catalog:
                     names[region + form].add(entry.iri)
         return names
 
+    def documents_about(self, unit: str) -> list[DocumentEntry]:
+        """The unit's own documents and those of its departments (which list their units' rows)."""
+        found: list[DocumentEntry] = []
+        seen: set[str] = set()
+        while unit in self.units and unit not in seen:
+            seen.add(unit)
+            found += [self.documents[d] for d in self.units[unit].own_documents]
+            unit = self.units[unit].parent or ""
+        return found
+
     def unit_label(self, iri: str) -> str:
         """The unit's name; a department's own office, named like the department, is "…（本级）"."""
         entry = self.units[iri]

@@ -228,6 +228,43 @@ def test_performance_reads_the_projects_of_the_year_asked_or_the_latest(asker, m
     monkeypatch.setitem(asker.catalog.projects, old.iri, old)
     monkeypatch.setattr(unit, "projects", unit.projects + [old.iri])
     u = asker.understander.understand(f"{unit.name}的绩效指标")
-    latest = asker._projects_of_year(replace(u, units=[unit.iri], year=None))
+    latest = asker._performance_projects(replace(u, units=[unit.iri], year=None))
     assert current.iri in latest and old.iri not in latest
-    assert asker._projects_of_year(replace(u, units=[unit.iri], year=old.year)) == [old.iri]
+    assert asker._performance_projects(replace(u, units=[unit.iri], year=old.year)) == [old.iri]
+
+
+@pytest.fixture(scope="module")
+def three_years(tmp_path_factory):
+    """One synthetic department's documents of 2022–2024: every unit is described in each year."""
+    from budgetkg import synth
+    from budgetkg.ingest.pipeline import ingest
+    from budgetkg.query.ask import Asker
+    from budgetkg.store import open_store
+
+    out = tmp_path_factory.mktemp("three-years")
+    dept = synth.make_dept(0, 0, 0)
+    paths = []
+    for year in (2022, 2023, 2024):
+        for i, planned in enumerate(synth.dept_documents(0, dept, year)):
+            paths.append(out / f"{year}-{i}.txt")
+            paths[-1].write_text(planned.render(), encoding="utf-8")
+    store = open_store("memory")
+    ingest(store, paths)
+    return Asker(store)
+
+
+def test_narrative_answers_take_the_latest_year_unless_one_is_asked(three_years):
+    catalog = three_years.catalog
+    named = [e for e in catalog.units.values() if e.parent and catalog.units[e.parent].name != e.name]  # not a 本级 office
+    unit = named[0]
+    assert three_years.ask(f"{unit.name}支出比上年增加多少")["answer"].startswith(f"{unit.name}2024年")
+    assert three_years.ask(f"{unit.name}2023年支出比上年增加多少")["answer"].startswith(f"{unit.name}2023年")
+    for question, year in ((f"{unit.name}的基本支出", 2024), (f"{unit.name}2022年的基本支出", 2022), (f"{unit.name}去年的基本支出", 2023)):
+        answer = three_years.ask(question)
+        assert answer["status"] == "ok" and answer["answer"].startswith(f"{unit.name}{year}年"), answer["answer"]
+    finals = {e.iri: max(catalog.documents[d].year for d in e.own_documents if catalog.documents[d].phase == "final")
+              for e in named if any(catalog.documents[d].phase == "final" for d in e.own_documents)}
+    assert finals and {catalog.documents[d].year for d in catalog.documents if catalog.documents[d].phase == "final"} >= {2022, 2023}
+    for iri, latest in finals.items():
+        answer = three_years.ask(f"{catalog.units[iri].name}决算执行率")
+        assert answer["status"] == "ok" and f"{catalog.units[iri].name}{latest}年" in answer["answer"], answer["answer"]
