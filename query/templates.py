@@ -29,9 +29,11 @@ def observations(slices: list[str], fund: str | None, exptype: str | None, year:
                  documents: list[str] | None = None) -> str:
     """Candidate figures from qb:Slices (one per unit or project, subject, phase and measure), from
     the given documents only if any; the caller picks the most aggregate figure per unit and year."""
-    lines = [values("slice", slices)] + ([values("doc", documents)] if documents else []) + [
-        "GRAPH ?doc { ?slice qb:observation ?o ; bk:unit ?unit .",
-        "  ?o bk:fiscalYear ?year ; bk:amount ?amount ; bk:line ?line ; bk:table ?table ."]
+    lines = [values("slice", slices), "GRAPH ?doc { ?slice qb:observation ?o ; bk:unit ?unit ."]
+    if documents:
+        # a FILTER, not VALUES: with both VALUES Oxigraph joined them first (30 s for 9 slices × 6 documents)
+        lines.append(f"  FILTER(?doc IN ({', '.join(iri(d) for d in documents)}))")
+    lines.append("  ?o bk:fiscalYear ?year ; bk:amount ?amount ; bk:line ?line ; bk:table ?table .")
     if year is not None:
         lines.append(f"  FILTER(?year = {int(year)})")
     # optional patterns filtered afterwards: the slice stays the starting point of the join

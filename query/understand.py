@@ -11,7 +11,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable
+from collections.abc import Iterable
 
 import jieba
 
