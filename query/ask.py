@@ -348,6 +348,7 @@ class Asker:
         if not u.projects:
             return self._intent_measure(u)
         chosen = [p for p in u.projects if not u.units or self.catalog.projects[p].unit in u.units] or u.projects
+        chosen = self._one_year(u, chosen)
         names = {self.catalog.projects[p].name for p in chosen}
         if len(chosen) > MAX_UNITS:
             return Result("ambiguous", f"有{len(chosen)}个同名项目，请说明单位。", "project",
@@ -486,7 +487,7 @@ class Asker:
         missing = self._need_units(u)
         if missing:
             return missing
-        iris = [p for unit in u.units for p in self.catalog.units[unit].projects]
+        iris = self._one_year(u, [p for unit in u.units for p in self.catalog.units[unit].projects])
         query = q.projects(iris) if iris else ""
         rows = q.pivot(self.store.select(query), q.PROJECT_FIELDS, ("name", "unit")) if iris else []
         slices = {str(t.slice_iri(r["x"], "budget", "expenditure")): r["x"] for r in rows}
@@ -494,7 +495,7 @@ class Asker:
         amounts = {slices[r["slice"]]: r["amount"] for r in self.store.select(amounts_query).values()} if slices else {}
         for r in rows:
             r["budget"] = amounts.get(r["x"])
-        sentences, table, sources = [], [], []
+        sentences, short, table, sources = [], [], [], []
         for unit in u.units:
             name = self.catalog.unit_label(unit)
             seen: dict[str, dict] = {}
@@ -505,6 +506,7 @@ class Asker:
                         seen[key] = r
             if not seen:
                 sentences.append(f"{name}的文件未列出项目")
+                short.append(sentences[-1])
                 continue
             listed = []
             for r in seen.values():
@@ -512,29 +514,34 @@ class Asker:
                 table.append([name, r["name"], float(r["budget"]) if r["budget"] else None])
             docs = {r["doc"] for r in seen.values()}
             sources.extend(self.source(d, None, 0) for d in sorted(docs))
-            sentences.append(f"{name}共有{len(seen)}个项目：{'、'.join(listed)}")
+            year = self.catalog.projects[next(iter(seen.values()))["x"]].year
+            head = f"{name}{year}年共有{len(seen)}个项目："
+            sentences.append(head + "、".join(listed))
+            short.append(head + "、".join(r["name"] for r in seen.values()))
         status = "ok" if table else "no_data"
-        answer = "；".join(sentences) + "。"
-        if len({v for row in table for v in [row[2]] if v is not None}) > 8:
-            answer = "；".join(s.split("：")[0] + "：" + "、".join(r[1] for r in table if r[0] == s.split("共有")[0]) for s in sentences) + "。"
+        # many amounts make a long sentence: the names alone, the amounts stay in the table
+        answer = "；".join(short if len({row[2] for row in table if row[2] is not None}) > 8 else sentences) + "。"
         return Result(status, answer, "projects", [x for x in (query, amounts_query) if x], ["单位", "项目", "预算（万元）"], table, sources)
 
-    def _performance_projects(self, u: Understanding) -> list[str]:
-        """The projects named (those of the units named, when both are), else the units' projects;
-        of the year asked, or of each unit's latest year with such projects."""
-        projects = self.catalog.projects
-        if u.projects:
-            candidates = [p for p in u.projects if projects[p].unit in u.units] or u.projects
-        else:
-            candidates = [p for unit in u.units for p in self.catalog.units[unit].projects]
+    def _one_year(self, u: Understanding, projects: list[str]) -> list[str]:
+        """Of each unit's projects, those of the year asked, or of the unit's latest year among them
+        (a unit has a project of the same name every year)."""
         by_unit: dict[str, list[ProjectEntry]] = {}
-        for iri in candidates:
-            by_unit.setdefault(projects[iri].unit, []).append(projects[iri])
+        for iri in projects:
+            entry = self.catalog.projects[iri]
+            by_unit.setdefault(entry.unit, []).append(entry)
         found = []
         for mine in by_unit.values():
             year = u.year or max(p.year for p in mine)
             found += [p.iri for p in mine if p.year == year]
         return found
+
+    def _performance_projects(self, u: Understanding) -> list[str]:
+        """The projects named (those of the units named, when both are), else the units' projects; of one year."""
+        if u.projects:
+            named = [p for p in u.projects if self.catalog.projects[p].unit in u.units] or u.projects
+            return self._one_year(u, named)
+        return self._one_year(u, [p for unit in u.units for p in self.catalog.units[unit].projects])
 
     def _intent_performance(self, u: Understanding) -> Result:
         projects = self._performance_projects(u)

@@ -253,12 +253,17 @@ def three_years(tmp_path_factory):
     return Asker(store)
 
 
-def test_narrative_answers_take_the_latest_year_unless_one_is_asked(three_years):
+def test_answers_take_the_latest_year_unless_one_is_asked(three_years):
     catalog = three_years.catalog
     named = [e for e in catalog.units.values() if e.parent and catalog.units[e.parent].name != e.name]  # not a 本级 office
     unit = named[0]
     assert three_years.ask(f"{unit.name}支出比上年增加多少")["answer"].startswith(f"{unit.name}2024年")
     assert three_years.ask(f"{unit.name}2023年支出比上年增加多少")["answer"].startswith(f"{unit.name}2023年")
+    project = catalog.projects[unit.projects[0]].name
+    amount = three_years.ask(f"{unit.name}{project}多少钱")
+    assert amount["status"] == "ok" and len(amount["rows"]) == 1 and "2024年" in amount["answer"] and "2023年" not in amount["answer"], amount["answer"]
+    listing = three_years.ask(f"{unit.name}有什么项目")["answer"]
+    assert listing.startswith(f"{unit.name}2024年共有") and "2023" not in listing, listing
     for question, year in ((f"{unit.name}的基本支出", 2024), (f"{unit.name}2022年的基本支出", 2022), (f"{unit.name}去年的基本支出", 2023)):
         answer = three_years.ask(question)
         assert answer["status"] == "ok" and answer["answer"].startswith(f"{unit.name}{year}年"), answer["answer"]
