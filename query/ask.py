@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -577,32 +578,52 @@ class Asker:
         return Result("ok", "；".join(sentences) + "。", "performance", [query], ["项目", "一级指标", "二级指标", "三级指标", "指标值"], table, sources)
 
     # ------------------------------------------------------------ narrative facts
+    def _narrative_facts(self, u: Understanding, units: list[str], kind: str, phase: str,
+                         pick: Callable[[list[dict]], dict | None]) -> tuple[dict[str, dict], list[str]]:
+        """Per unit, the Change or Execution fact `pick` chooses among the unit's facts.  A unit's
+        narrative is repeated in every document that names it, every year, so without a year asked
+        its latest documents of the phase are read first, then all for the units `pick` left out."""
+        latest = self._latest_documents(units, phase) if u.year is None and not u.year_offset and len(units) <= FEW_UNITS else []
+        chosen: dict[str, dict] = {}
+        queries: list[str] = []
+        for documents in ([latest, None] if latest else [None]):
+            todo = [unit for unit in units if unit not in chosen]
+            if not todo:
+                break
+            queries.append(q.facts(todo, kind, documents))
+            rows = q.pivot(self.store.select(queries[-1]), q.FACT_FIELDS, ("label", "year", "line"))
+            for unit in todo:
+                found = pick([r for r in rows if r["unit"] == unit and (u.year is None or int(r["year"]) == u.year)])
+                if found is not None:
+                    chosen[unit] = found
+        return chosen, queries
+
     def _intent_change(self, u: Understanding) -> Result:
         missing = self._need_units(u)
         if missing:
             return missing
-        query = q.facts(u.units, "Change")
-        rows = q.pivot(self.store.select(query), q.FACT_FIELDS, ("label", "year", "line"))
         measure, fund, exptype = self._measure_of(u)
         subjects = set(self._subjects_for(u))
+        wanted = [measure] + ([str(t.ID["measure-expenditure"]), str(t.ID["measure-income"])] if measure.endswith("-total") else [])
+
+        def pick(mine: list[dict]) -> dict | None:
+            if subjects:
+                mine = sorted((r for r in mine if r["subject"] in subjects), key=lambda r: -int(r["year"]))  # the latest year
+            else:
+                # the latest year; the stated wording wins; otherwise the broadest (no fund or type named)
+                mine = sorted((r for r in mine if not r["subject"] and r["measure"] in wanted),
+                              key=lambda r: (-int(r["year"]), wanted.index(r["measure"]), r["fund"] != fund, r["exptype"] != exptype,
+                                             bool(r["fund"]) and fund is None, bool(r["exptype"]) and exptype is None))
+            return mine[0] if mine else None
+
+        chosen, queries = self._narrative_facts(u, u.units, "Change", u.phases[0], pick)
         sentences, table, sources = [], [], []
         for unit in u.units:
-            mine = [r for r in rows if r["unit"] == unit and (u.year is None or int(r["year"]) == u.year)]
-            if subjects:
-                mine = [r for r in mine if r["subject"] in subjects]
-                mine.sort(key=lambda r: -int(r["year"]))  # the latest year stated
-            else:
-                mine = [r for r in mine if not r["subject"]]
-                wanted = [measure] + ([str(t.ID["measure-expenditure"]), str(t.ID["measure-income"])] if measure.endswith("-total") else [])
-                mine = [r for r in mine if r["measure"] in wanted]
-                # the latest year; the stated wording wins; otherwise the broadest (no fund or type named)
-                mine.sort(key=lambda r: (-int(r["year"]), wanted.index(r["measure"]), r["fund"] != fund, r["exptype"] != exptype,
-                                         bool(r["fund"]) and fund is None, bool(r["exptype"]) and exptype is None))
             name = self.catalog.unit_label(unit)
-            if not mine:
+            r = chosen.get(unit)
+            if r is None:
                 sentences.append(f"{name}的文件未说明这一项与上年相比的变化")
                 continue
-            r = mine[0]
             change, rate = Decimal(r["change"]), Decimal(r["rate"]) if r["rate"] else None
             verb = "增加" if change >= 0 else "减少"
             rate_text = f"，{'增长' if rate is None or rate >= 0 else '下降'}{abs(rate):.2f}%" if rate is not None else ""
@@ -613,37 +634,39 @@ class Asker:
             table.append([name, r["label"], float(r["amount"]) if r["amount"] else None, float(change), float(rate) if rate is not None else None])
             sentences.append(f"{name}{r['year']}年{r['label']}{amount}比上年{verb}{money(abs(change))}万元{rate_text}{self.cite(src)}。{reason}")
         status = "ok" if table else "no_data"
-        return Result(status, "；".join(s.rstrip("。") for s in sentences) + "。", "change", [query], ["单位", "项目", "金额（万元）", "增减（万元）", "增减率（%）"], table, sources)
+        return Result(status, "；".join(s.rstrip("。") for s in sentences) + "。", "change", queries, ["单位", "项目", "金额（万元）", "增减（万元）", "增减率（%）"], table, sources)
 
     def _intent_execution(self, u: Understanding) -> Result:
         missing = self._need_units(u) if not u.projects else None
         if missing:
             return missing
         units = u.units or [self.catalog.projects[p].unit for p in u.projects]
-        query = q.facts(units, "Execution")
-        rows = q.pivot(self.store.select(query), q.FACT_FIELDS, ("label", "year", "line"))
         subjects = set(self._subjects_for(u))
-        sentences, table, sources = [], [], []
-        for unit in units:
-            mine = [r for r in rows if r["unit"] == unit and r["rate"] and (u.year is None or int(r["year"]) == u.year)]
+
+        def pick(mine: list[dict]) -> dict | None:
+            mine = [r for r in mine if r["rate"]]
             if u.projects:
                 mine = [r for r in mine if r["project"] in u.projects]
             elif subjects:
                 mine = [r for r in mine if r["subject"] in subjects]
             else:
                 mine = [r for r in mine if not r["subject"] and not r["project"]]
-            mine.sort(key=lambda r: -int(r["year"]))  # the latest 决算 first
+            return max(mine, key=lambda r: int(r["year"]), default=None)  # the latest 决算 (the first of a year)
+
+        chosen, queries = self._narrative_facts(u, units, "Execution", "final", pick)
+        sentences, table, sources = [], [], []
+        for unit in units:
             name = self.catalog.unit_label(unit)
-            if not mine:
+            r = chosen.get(unit)
+            if r is None:
                 sentences.append(f"{name}的决算文件未说明这一项的执行率")
                 continue
-            r = mine[0]
             src = self.source(r["doc"], None, int(r["line"]))
             sources.append(src)
             table.append([name, r["label"], float(r["budget"]) if r["budget"] else None, float(r["final"]) if r["final"] else None, float(r["rate"])])
             sentences.append(f"{name}{r['year']}年{r['label']}年初预算{money(r['budget'])}万元，决算{money(r['final'])}万元，执行率{Decimal(r['rate']):.2f}%{self.cite(src)}")
         status = "ok" if table else "no_data"
-        return Result(status, "；".join(sentences) + "。", "execution", [query], ["单位", "项目", "年初预算（万元）", "决算（万元）", "执行率（%）"], table, sources)
+        return Result(status, "；".join(sentences) + "。", "execution", queries, ["单位", "项目", "年初预算（万元）", "决算（万元）", "执行率（%）"], table, sources)
 
     # ------------------------------------------------------------ words and codes
     def _intent_definition(self, u: Understanding) -> Result:

@@ -100,10 +100,12 @@ def _by_property(values_clause: str, where: str) -> str:
 }}"""
 
 
-def facts(units: list[str], kind: str) -> str:
-    """The units' narrative facts of one kind: Change (year-on-year) or Execution (执行率)."""
+def facts(units: list[str], kind: str, documents: list[str] | None = None) -> str:
+    """The units' narrative facts of one kind: Change (year-on-year) or Execution (执行率), from the
+    given documents only if any."""
     assert kind in ("Change", "Execution")
-    return _by_property(values("owner", units), f"?x bk:unit ?owner . FILTER EXISTS {{ ?x a bk:{kind} }}")
+    within = f"FILTER(?doc IN ({', '.join(iri(d) for d in documents)})) " if documents else ""
+    return _by_property(values("owner", units), f"?x bk:unit ?owner . {within}FILTER EXISTS {{ ?x a bk:{kind} }}")
 
 
 def projects(project_iris: list[str]) -> str:
