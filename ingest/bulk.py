@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
+from rdflib.namespace import SKOS
 
 from budgetkg.ingest.pipeline import DocumentReport, document_paths, parse_to_quads, refresh_derived
 from budgetkg.ontology import terms as t
@@ -21,12 +22,9 @@ from budgetkg.store import OxigraphStore
 
 NQ = ox.RdfFormat.N_QUADS
 VOCABULARY_FILE = "_vocabulary.nq"
-_ALT_LABEL = b"<http://www.w3.org/2004/02/skos/core#altLabel>"
-_IN_SCHEME = b"<http://www.w3.org/2004/02/skos/core#inScheme>"
-_NOTATION = b"<http://www.w3.org/2004/02/skos/core#notation>"
-_BROADER = b"<http://www.w3.org/2004/02/skos/core#broader>"
-_PREF_LABEL = b"<http://www.w3.org/2004/02/skos/core#prefLabel>"
-_ORGANIZATION = b"<http://www.w3.org/ns/org#Organization>"
+_ALT_LABEL, _IN_SCHEME, _NOTATION, _BROADER, _PREF_LABEL = (
+    f"<{term}>".encode() for term in (SKOS.altLabel, SKOS.inScheme, SKOS.notation, SKOS.broader, SKOS.prefLabel))
+_ORGANIZATION = f"<{t.ORG.Organization}>".encode()
 _DOCUMENT = f"<{t.BK.Document}>".encode()
 
 

@@ -22,27 +22,22 @@ HEAD_SUFFIXES = ("中心", "联络处", "办事处", "办公室", "局", "委员
 def canonical(text: str) -> str:
     """Compare form for unit mentions: normalised, filler words and region 市/省 suffixes dropped."""
     text = _FILLER.sub("", normalize(text))
-    return _regions().suffixed.sub(lambda m: m.group()[:-1], text)
-
-
-class _RegionPatterns:
-    """Region names as two compiled alternations (longest first): one pass per name, not one per region."""
-
-    def __init__(self) -> None:
-        names = sorted((r for r in regions() if len(r) > 2), key=len, reverse=True)
-        shorts = sorted({r[:-1] if r.endswith(("市", "省")) else r for r in names}, key=len, reverse=True)
-        self.suffixed = re.compile("|".join(re.escape(r) for r in names if r.endswith(("市", "省"))))
-        self.prefix = re.compile("|".join(re.escape(r) for r in shorts))
+    return _region_patterns()[0].sub(lambda m: m.group()[:-1], text)
 
 
 @lru_cache(maxsize=1)
-def _regions() -> _RegionPatterns:
-    return _RegionPatterns()
+def _region_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Region names ending in 市/省, and every region's short form, as alternations (longest
+    first): one pass over a name instead of one per region."""
+    names = sorted((r for r in regions() if len(r) > 2), key=len, reverse=True)
+    shorts = sorted({r[:-1] if r.endswith(("市", "省")) else r for r in names}, key=len, reverse=True)
+    return (re.compile("|".join(re.escape(r) for r in names if r.endswith(("市", "省")))),
+            re.compile("|".join(re.escape(r) for r in shorts)))
 
 
 def region_prefix(name: str) -> str | None:
     """The region a canonical name starts with (already without its 市)."""
-    match = _regions().prefix.match(name)
+    match = _region_patterns()[1].match(name)
     return match.group() if match else None
 
 

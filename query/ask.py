@@ -211,12 +211,10 @@ class Asker:
             bases = {unit: unit for unit in units}
         wanted = {d.iri for d in u.details}
         best: dict[str, Figure] = {}
-        # the latest figure of a few units is looked for in their latest documents first: a unit's
+        # a few units' latest figures are looked for in their latest documents first: a unit's
         # slice holds every year of every document that names it (dozens at 10,000 documents)
-        passes: list[list[str] | None] = [None]
-        if u.year is None and not u.year_offset and not project and len(units) <= FEW_UNITS:
-            passes = [self._latest_documents(units, phase) or None, None]
-        for documents, candidate in ((d, c) for d in passes for c in measures):
+        latest = [] if project else self._latest_documents(u, units, phase)
+        for documents, candidate in ((d, c) for d in ([latest, None] if latest else [None]) for c in measures):
             notation = t.codes()[candidate].notation
             slices = [str(t.slice_iri(base, phase, notation)) for base, unit in bases.items() if unit not in best]
             if not slices:
@@ -244,9 +242,11 @@ class Asker:
                 best[unit] = Figure(unit, latest, phase, Decimal(row["amount"]), row["doc"], row["table"], int(row["line"]))
         return best
 
-    def _latest_documents(self, units: list[str], phase: str) -> list[str]:
+    def _latest_documents(self, u: Understanding, units: list[str], phase: str) -> list[str]:
         """Per unit, the documents of the phase that describe it (its own and its departments'), of
-        the latest year among them."""
+        the latest year among them; none when a year is asked or the units are many."""
+        if u.year is not None or u.year_offset or len(units) > FEW_UNITS:
+            return []
         found: list[str] = []
         for unit in units:
             documents = [d for d in self.catalog.documents_about(unit) if d.phase == phase]
@@ -309,7 +309,7 @@ class Asker:
         sparql: list[str] = []
         sentences, sources, rows, missing_units = [], [], [], []
         subjects = self._subjects_for(u) or [None]
-        projects = [p for p in u.projects if self.catalog.projects[p].unit in u.units] or ([None] if not u.projects else u.projects)
+        projects = self._projects_named(u) or [None]
         for phase in u.phases:
             for subject in subjects:
                 for project in projects:
@@ -348,8 +348,7 @@ class Asker:
     def _intent_project(self, u: Understanding) -> Result:
         if not u.projects:
             return self._intent_measure(u)
-        chosen = [p for p in u.projects if not u.units or self.catalog.projects[p].unit in u.units] or u.projects
-        chosen = self._one_year(u, chosen)
+        chosen = self._one_year(u, self._projects_named(u))
         names = {self.catalog.projects[p].name for p in chosen}
         if len(chosen) > MAX_UNITS:
             return Result("ambiguous", f"有{len(chosen)}个同名项目，请说明单位。", "project",
@@ -488,7 +487,7 @@ class Asker:
         missing = self._need_units(u)
         if missing:
             return missing
-        iris = self._one_year(u, [p for unit in u.units for p in self.catalog.units[unit].projects])
+        iris = self._one_year(u, self._units_projects(u.units))
         query = q.projects(iris) if iris else ""
         rows = q.pivot(self.store.select(query), q.PROJECT_FIELDS, ("name", "unit")) if iris else []
         slices = {str(t.slice_iri(r["x"], "budget", "expenditure")): r["x"] for r in rows}
@@ -515,8 +514,7 @@ class Asker:
                 table.append([name, r["name"], float(r["budget"]) if r["budget"] else None])
             docs = {r["doc"] for r in seen.values()}
             sources.extend(self.source(d, None, 0) for d in sorted(docs))
-            year = self.catalog.projects[next(iter(seen.values()))["x"]].year
-            head = f"{name}{year}年共有{len(seen)}个项目："
+            head = f"{name}{next(iter(seen.values()))['year']}年共有{len(seen)}个项目："
             sentences.append(head + "、".join(listed))
             short.append(head + "、".join(r["name"] for r in seen.values()))
         status = "ok" if table else "no_data"
@@ -537,12 +535,16 @@ class Asker:
             found += [p.iri for p in mine if p.year == year]
         return found
 
+    def _projects_named(self, u: Understanding) -> list[str]:
+        """The projects the question names; those of the units it names, when it names both."""
+        return [p for p in u.projects if self.catalog.projects[p].unit in u.units] or u.projects
+
+    def _units_projects(self, units: list[str]) -> list[str]:
+        return [p for unit in units for p in self.catalog.units[unit].projects]
+
     def _performance_projects(self, u: Understanding) -> list[str]:
-        """The projects named (those of the units named, when both are), else the units' projects; of one year."""
-        if u.projects:
-            named = [p for p in u.projects if self.catalog.projects[p].unit in u.units] or u.projects
-            return self._one_year(u, named)
-        return self._one_year(u, [p for unit in u.units for p in self.catalog.units[unit].projects])
+        """The projects named, else the units' projects; of one year."""
+        return self._one_year(u, self._projects_named(u) or self._units_projects(u.units))
 
     def _intent_performance(self, u: Understanding) -> Result:
         projects = self._performance_projects(u)
@@ -583,7 +585,7 @@ class Asker:
         """Per unit, the Change or Execution fact `pick` chooses among the unit's facts.  A unit's
         narrative is repeated in every document that names it, every year, so without a year asked
         its latest documents of the phase are read first, then all for the units `pick` left out."""
-        latest = self._latest_documents(units, phase) if u.year is None and not u.year_offset and len(units) <= FEW_UNITS else []
+        latest = self._latest_documents(u, units, phase)
         chosen: dict[str, dict] = {}
         queries: list[str] = []
         for documents in ([latest, None] if latest else [None]):
