@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from budgetkg.ingest.model import Fact, ParsedDocument, Project, Subject, Unit
+from budgetkg.ingest.facts import Fact, ParsedDocument, Project, Subject, Unit
 from budgetkg.ontology import terms as t
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

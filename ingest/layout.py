@@ -1,11 +1,11 @@
-"""Numbered lines → table blocks (title, header rows, body rows) and narrative paragraphs.
+"""The document model → table blocks (title, money unit, header rows, body rows) and paragraphs.
 
 Two physical layouts carry the tables:
 
-* tab layout: each table row is one line of tab-separated cells (plain text and markdown
-  documents both use it); a page break repeats the header, with or without the title;
-* text layout (PDF extraction): cells are separated by spaces, long cells wrap onto the
-  following lines and the header is flattened line by line.
+* grids: cells marked out by the source (PDF rules, worksheet cells, HTML, tab-separated
+  lines); a page break repeats the header, with or without the title;
+* text layout (text extracted from a PDF): cells are separated by spaces, long cells wrap onto
+  the following lines and the header is flattened line by line.
 
 Nothing here knows what a table means; `tables.py` interprets the blocks.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from budgetkg.ingest.document import Document, Grid, Line
 from budgetkg.ontology.terms import normalize
 
 AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+\.\d+$")
@@ -25,12 +26,22 @@ _TITLE_WORDS = ("收支", "收入", "支出", "预算", "决算", "三公", "采
 _TITLE_STOP = re.compile(r"[。；;：:，,]|（表\d+）|\(表\d+\)|^[-•]")
 _NOTE = re.compile(r"^\s*注[:：]")
 _PAGE_HEADER = re.compile(r"^\s*(?:金额单位|单位名称|部门名称|单位[:：]\s*万元|\(\d{4}\s*年度\)|（\d{4}\s*年度）|单位公开表|公开\d+表|表\s*\d+$)")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*\d+\s*[-–—]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
+_MONEY = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|亿元)(?![\u4e00-\u9fff])")
+DEFAULT_MONEY = "万元"  # what a table without a 单位 line is taken to be in (the national templates' unit)
+_META = re.compile(r"^\s*(?:编制部门|编制单位|单位名称|部门名称|预算单位|预算主管部门)[:：]")
 _SECTION = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?第[一二三四五六七八九十]+部分")
 
 
 def clean(text: str) -> str:
     """A heading or cell without markdown markers and surrounding spaces."""
     return _MARKDOWN.sub("", text).strip()
+
+
+def money_unit(text: str) -> str | None:
+    """The money unit a '单位：元' / '金额单位：万元' line states."""
+    match = _MONEY.search(normalize(text))
+    return match["unit"] if match else None
 
 
 def is_amount(token: str) -> bool:
@@ -41,6 +52,7 @@ def is_amount(token: str) -> bool:
 class Row:
     line: int
     cells: list[str]
+    page: int | None = None
 
 
 @dataclass
@@ -53,6 +65,8 @@ class Block:
     header: list[Row] = field(default_factory=list)
     body: list[Row] = field(default_factory=list)
     number: int = 0
+    money: str = DEFAULT_MONEY  # 元 or 万元, as the table's 单位 line says
+    spans: bool = False  # the header's merged cells are known (each spanned column carries its text)
 
     @property
     def last_line(self) -> int:
@@ -111,51 +125,80 @@ def _text_row_starts(line: str) -> bool:
 
 
 class Layout:
-    """Split a document's lines into table blocks and narrative paragraphs."""
+    """Split a document into table blocks and narrative paragraphs.
 
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
+    Grids (from PDF rules, workbooks, web pages, tab-separated lines) become blocks directly; a
+    document without grids (text extracted from a PDF) has its tables found among its lines.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
         self.blocks: list[Block] = []
         self.paragraphs: list[Paragraph] = []
-        self.layout = "tab" if sum("\t" in line for line in lines) >= 3 else "text"
-        (self._tab if self.layout == "tab" else self._text)()
+        self.money: str | None = None  # the money unit the last 单位 line stated
+        self.layout = "tab" if document.grids else "text"
+        if document.grids:
+            self._grids()
+        else:
+            self._text([line.text for line in document.lines], [line.number for line in document.lines])
         self.blocks = [b for b in self.blocks if b.header or b.body]
         for number, block in enumerate(self.blocks, start=1):
             block.number = number
 
-    # ------------------------------------------------------------ tab layout
-    def _tab(self) -> None:
+    def _note_money(self, text: str) -> bool:
+        unit = money_unit(text)
+        if unit:
+            self.money = unit
+        return unit is not None
+
+    # ------------------------------------------------------------ grids
+    def _grids(self) -> None:
         pending_title: tuple[str, int] | None = None
         prose_since_table = False
-        index = 0
-        lines = self.lines
-        while index < len(lines):
-            line = lines[index]
-            if "\t" not in line:
-                title = title_of(line)
-                if title:
-                    pending_title = (title, index + 1)
-                elif line.strip() and not _PAGE_HEADER.match(line):
-                    self.paragraphs.append(Paragraph(index + 1, line.strip()))
-                    prose_since_table = True
-                    if pending_title and index + 1 - pending_title[1] > 8:
-                        pending_title = None
-                index += 1
+        for item in self.document.items:
+            if isinstance(item, Line) or item.width <= 1:
+                for line in [item] if isinstance(item, Line) else [Line(r.number, " ".join(r.cells), r.page) for r in item.rows]:
+                    title = title_of(line.text)
+                    if title:
+                        pending_title = (title, line.number)
+                        prose_since_table = False
+                        continue
+                    money = self._note_money(line.text)
+                    if line.text.strip() and not money and not _PAGE_HEADER.match(line.text) and not _PAGE_NUMBER.match(line.text):
+                        self.paragraphs.append(Paragraph(line.number, line.text.strip()))
+                        prose_since_table = True
+                        if pending_title and line.number - pending_title[1] > 8:
+                            pending_title = None
                 continue
-            start = index
-            while index < len(lines) and "\t" in lines[index]:
-                index += 1
-            rows = [Row(n + 1, [c.strip() for c in lines[n].split("\t")]) for n in range(start, index)]
-            first = [c for c in rows[0].cells if c]
-            if len(first) == 1 and title_of(first[0].replace("\t", " ")) is None and first[0].endswith(("清单", "表")):
-                pending_title, rows = (clean(first[0]), rows[0].line), rows[1:]
+            grid = item
+            start = 0
+            # a sheet or page carries its title and its 单位 line in its first rows
+            while start < len(grid.rows):
+                texts = [c for c in grid.rows[start].cells if c.strip()]
+                if not texts or len(texts) > 2 or any(is_amount(t) for t in texts):
+                    break
+                joined = " ".join(texts)
+                title = title_of(texts[0]) if len(texts) == 1 else None
+                if title is None and len(texts) == 1 and texts[0].endswith(("清单", "表")) and start == 0:
+                    title = clean(texts[0])
+                if title:
+                    pending_title = (title, grid.rows[start].number)
+                elif not (self._note_money(joined) or _META.match(joined)):
+                    break
+                start += 1
+            if pending_title is None and grid.caption and title_of(grid.caption):
+                pending_title = (title_of(grid.caption) or "", grid.number)
+            # blank ruled rows, and the 无 that an empty table prints, carry nothing
+            rows = [Row(r.number, r.cells, r.page) for r in grid.rows[start:]
+                    if any(c.strip() for c in r.cells) and [c.strip() for c in r.cells if c.strip()] != ["无"]]
             if rows:
-                self._add_tab_run(rows, pending_title, prose_since_table)
+                self._add_grid(grid, start, rows, pending_title, prose_since_table)
             pending_title, prose_since_table = None, False
 
-    def _add_tab_run(self, rows: list[Row], title: tuple[str, int] | None, after_prose: bool) -> None:
+    def _add_grid(self, grid: Grid, start: int, rows: list[Row], title: tuple[str, int] | None, after_prose: bool) -> None:
         previous = self.blocks[-1] if self.blocks else None
         header, body = _split_header_body(rows)
+        header = [Row(r.line, grid.filled(start + i), r.page) for i, r in enumerate(header)] if grid.spans else header
         if previous is None:
             continues = False
         elif title is None:
@@ -164,16 +207,22 @@ class Layout:
             same_header = not header or not previous.header or _key(header[0]) == _key(previous.header[0])
             continues = normalize(title[0]) == normalize(previous.title) and same_header
         if continues and previous is not None and (previous.body or not body):
-            # a page break: the header repeats (or not) and the body goes on
-            previous.body.extend(body if header else rows)
+            # a page break: the header repeats (or not) and the body goes on; on a PDF page whose
+            # only row is a 合计 whose label spans the code columns, those columns are not ruled
+            missing = max((len(r.cells) for r in previous.body + previous.header), default=0) - grid.width \
+                if self.document.format == "pdf" else 0
+            for row in body if header else rows:
+                if missing > 0:
+                    row = Row(row.line, row.cells[:1] + [""] * missing + row.cells[1:], row.page)
+                previous.body.append(row)
             return
         if title is None:
             title = ("", rows[0].line)
-        self.blocks.append(Block(title[0], title[1], "tab", header, body))
+        self.blocks.append(Block(title[0], title[1], "tab", header, body, money=self.money or DEFAULT_MONEY,
+                                 spans=bool(grid.spans)))
 
     # ------------------------------------------------------------ text layout
-    def _text(self) -> None:
-        lines = self.lines
+    def _text(self, lines: list[str], numbers: list[int]) -> None:
         index = 0
         current: Block | None = None
         pending: list[Row] = []  # a wrapped body row in progress
@@ -189,24 +238,26 @@ class Layout:
 
         while index < len(lines):
             raw = lines[index]
-            number = index + 1
+            number = numbers[index]
             index += 1
             if not raw.strip():
                 continue
             title = title_of(raw)
             if title and (current is None or in_body or current.header):
                 close()
-                current = Block(title, number, "text")
+                current = Block(title, number, "text", money=self.money or DEFAULT_MONEY)
                 continue
+            if self._note_money(raw) and current is not None and not current.body:
+                current.money = self.money or DEFAULT_MONEY
             if current is None:
-                if not _PAGE_HEADER.match(raw):
+                if not _PAGE_HEADER.match(raw) and not money_unit(raw):
                     self.paragraphs.append(Paragraph(number, raw.strip()))
                 continue
             if _NOTE.match(raw) or _SECTION.match(raw):
                 close()
                 self.paragraphs.append(Paragraph(number, raw.strip()))
                 continue
-            if _PAGE_HEADER.match(raw):
+            if _PAGE_HEADER.match(raw) or money_unit(raw):
                 continue
             toks = tokens(raw)
             if not in_body:

@@ -10,9 +10,10 @@ import bisect
 import re
 from decimal import Decimal
 
-from budgetkg.ingest.document import split_code, squeeze
+from budgetkg.ingest.document import squeeze
+from budgetkg.ingest.units import split_code
 from budgetkg.ingest.layout import Paragraph
-from budgetkg.ingest.model import Change, Execution, GlossaryTerm, ParsedDocument, Subject, TableInfo
+from budgetkg.ingest.facts import Change, Execution, GlossaryTerm, ParsedDocument, Subject, TableInfo
 from budgetkg.ingest.tables import TableReader, amount, label_dims, merge
 from budgetkg.ontology.terms import code, functional_classes, normalize
 

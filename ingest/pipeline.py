@@ -12,7 +12,8 @@ import pyoxigraph as ox
 from budgetkg import __version__, config
 from budgetkg.ingest.graph import document_quads
 from budgetkg.ingest.parse import parse_file
-from budgetkg.ingest.reader import DocumentError
+from budgetkg.ingest.readers import SUFFIXES
+from budgetkg.ingest.errors import DocumentError
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import aliases
 from budgetkg.store import Store
@@ -44,7 +45,8 @@ def document_paths(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".md"}))
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                                and not p.name.startswith(("~$", "."))))
         else:
             found.append(path)
     return found
@@ -63,7 +65,7 @@ def parse_to_quads(path: Path) -> tuple[DocumentReport, list[ox.Quad]]:
     report.tables = len([t for t in document.tables if t.number > 0])
     report.observations = len(document.facts)
     report.triples = len(quads)
-    report.warnings = [f"{path}:{w.line}: {w.message}" for w in document.warnings]
+    report.warnings = [f"{path}:{w.line}: {w.message}" if w.line else f"{path}: {w.message}" for w in document.warnings]
     return report, quads
 
 

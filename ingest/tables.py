@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from budgetkg.ingest.document import Units, split_code, squeeze
+from budgetkg.ingest.amounts import MalformedAmount, amount, parse_amount, to_wanyuan
+from budgetkg.ingest.document import squeeze
+from budgetkg.ingest.units import Units, split_code
 from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean, is_amount
-from budgetkg.ingest.model import Fact, Indicator, ParsedDocument, Project, Subject, TableInfo, Unit, Warning_
+from budgetkg.ingest.facts import Fact, Indicator, ParsedDocument, Project, Subject, TableInfo, Unit, Warning_
 from budgetkg.ontology.terms import Code, code, functional_classes, lexicon, normalize
 
 GENERAL_MEASURES = {"income", "expenditure"}
@@ -25,16 +27,6 @@ _NUMBERING = [
     (re.compile(r"^[（(]\d+[）)]"), 4),
 ]
 _INDICATOR_HEADS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "指标值": "value", "度量单位": "uom", "计量单位": "uom"}
-
-
-def amount(text: str) -> Decimal | None:
-    text = text.strip().replace(",", "")
-    if not text or text in {"-", "—", "——", "/"}:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
 
 
 def merge(base: dict[str, Code], extra: dict[str, Code]) -> dict[str, Code]:
@@ -59,6 +51,12 @@ def label_dims(text: str) -> tuple[dict[str, Code], list[Code]]:
         else:
             dims = merge(dims, {item.dimension: item})
     return dims, details
+
+
+def is_pair_label(text: str) -> bool:
+    """The label column of one side of a 收支总表."""
+    text = normalize(text)
+    return text in {"项目", "收入项目", "支出项目", "支出功能分类科目"} or text.startswith("项目(按")
 
 
 def strip_numbering(label: str) -> tuple[str, int | None]:
@@ -158,6 +156,7 @@ class TableReader:
         self.doc = document
         self.units = Units(document)
         self._cells: set[tuple[int, int, int]] = set()
+        self.pages: dict[int, int] = {}  # line → page, for documents with pages
 
     # ------------------------------------------------------------ helpers
     def warn(self, line: int, message: str) -> None:
@@ -178,9 +177,18 @@ class TableReader:
             self.doc.projects[key] = Project(name, unit, line=line)
         return self.doc.projects[key]
 
+    def value(self, text: str, info: TableInfo, line: int, column_label: str) -> Decimal | None:
+        """A figure cell's amount as printed; a malformed one is a warning and no figure."""
+        try:
+            return parse_amount(text)
+        except MalformedAmount:
+            self.warn(line, f"table {info.number} '{info.title}': '{text}' in column '{column_label}' is not a well-formed amount; no figure")
+            return None
+
     def fact(self, value: Decimal, unit: Unit, dims: dict[str, Code], details: tuple[Code, ...], info: TableInfo,
              line: int, column: int, column_label: str, row_label: str, subject: Subject | None = None,
              project: Project | None = None) -> None:
+        """Record a figure as printed (`value`, in the table's money unit)."""
         dims = dict(dims)
         phase = dims.pop("phase").notation if "phase" in dims else self.doc.phase
         year = self.doc.year
@@ -194,13 +202,16 @@ class TableReader:
         while (info.number, line, column) in self._cells:  # two figures of one cell position (side-by-side groups)
             column += 1000
         self._cells.add((info.number, line, column))
-        self.doc.facts.append(Fact(value, unit, year, phase, dims, tuple(dict.fromkeys(details)), info.number, line,
-                                   column, column_label, row_label, subject, project))
+        self.doc.facts.append(Fact(to_wanyuan(value, info.money), unit, year, phase, dims, tuple(dict.fromkeys(details)),
+                                   info.number, line, column, column_label, row_label, subject, project,
+                                   printed=value, money=info.money, page=self.pages.get(line)))
         info.observations += 1
 
     # ------------------------------------------------------------ dispatch
     def read(self, block: Block) -> None:
-        info = TableInfo(block.number, block.title, block.title_line)
+        self.pages.update({row.line: row.page for row in block.header + block.body if row.page is not None})
+        info = TableInfo(block.number, block.title, block.title_line, money=block.money, page=self.pages.get(block.title_line)
+                         or next((r.page for r in block.header + block.body if r.page is not None), None))
         self.doc.tables.append(info)
         title_dims, title_details = label_dims(re.sub(r"^.*?\d{4}\s*年度?", "", block.title))
         if "绩效" in block.title and "自评" in block.title:
@@ -223,11 +234,13 @@ class TableReader:
         return "项目名称" in keys and any(k.startswith(("主管部门", "项目资金", "年度目标", "实施单位")) for k in keys)
 
     def is_pairs(self, block: Block) -> bool:
+        """A 收支总表: two or more sides, each a label column (项目) followed by its figures."""
         if not block.header:
             return False
-        cells = [normalize(c) for r in block.header for c in r.cells]
-        labels = [c for c in cells if c in {"项目", "收入项目", "支出功能分类科目"} or c.startswith("项目(按")]
-        return len(labels) >= 2
+        if block.layout == "tab":
+            leaves = [normalize(c.path[-1]) if c.path else "" for c in columns_for(block, {})]
+            return sum(1 for i, leaf in enumerate(leaves) if is_pair_label(leaf) and (i == 0 or leaves[i - 1] != leaf)) >= 2
+        return sum(1 for r in block.header for c in r.cells if is_pair_label(c)) >= 2
 
     # ------------------------------------------------------------ paired summary tables (收支总表)
     def read_pairs(self, block: Block, info: TableInfo, title_dims: dict[str, Code]) -> None:
@@ -268,7 +281,7 @@ class TableReader:
                         self.warn(row.line, f"table {info.number} '{block.title}': row '{label}' not recognised; its figures are skipped")
                     continue
                 for value_text, column in zip(values, columns):
-                    value = amount(value_text)
+                    value = self.value(value_text, info, row.line, column.label)
                     if value is None:
                         continue
                     merged = merge(merge(merge(title_dims, column.dims), inherited), dims)
@@ -284,7 +297,7 @@ class TableReader:
             sides: list[list[Column]] = []
             for column in columns:
                 leaf = normalize(column.path[-1]) if column.path else ""
-                if leaf in {"项目", "收入项目", "支出功能分类科目"} or leaf.startswith("项目(按"):
+                if is_pair_label(leaf) and not (sides and not sides[-1] and column.index and is_pair_label(normalize(columns[column.index - 1].path[-1]))):
                     sides.append([])
                 elif sides and column.role == "value" and "行次" not in leaf:
                     sides[-1].append(column)
@@ -306,7 +319,8 @@ class TableReader:
         if block.layout == "tab":
             result = []
             columns = columns_for(block, {})
-            label_indexes = [c.index for c in columns if c.path and (normalize(c.path[-1]) in {"项目", "收入项目", "支出功能分类科目"} or normalize(c.path[-1]).startswith("项目(按"))]
+            label_indexes = [c.index for c in columns if c.path and is_pair_label(c.path[-1])
+                             and not (c.index and columns[c.index - 1].path and is_pair_label(columns[c.index - 1].path[-1]))]
             for side_index, start in enumerate(label_indexes):
                 label = row.cells[start] if start < len(row.cells) else ""
                 side_columns = sides[side_index]
@@ -433,7 +447,7 @@ class TableReader:
             for column in columns:
                 if column.role != "value":
                     continue
-                value = amount(cells[column.index]) if column.index < len(cells) else None
+                value = self.value(cells[column.index], info, row.line, column.label) if column.index < len(cells) else None
                 if value is None:
                     continue
                 dims = merge(merge(merge(title_dims, column.dims), qualifier_dims), row_dims)
@@ -553,7 +567,7 @@ class TableReader:
                     self.warn(row.line, f"table {block.number} '{block.title}': {len(values)} figures for {len(columns)} columns; row skipped")
                     continue
                 for value_text, column in zip(values, row_columns):
-                    value = amount(value_text)
+                    value = self.value(value_text, info, row.line, column.label)
                     if value is not None:
                         dims = merge(merge(base, column.dims), row_dims)
                         self.fact(value, self.doc.unit, dims, title_details + tuple(row_details), info, row.line,
@@ -646,7 +660,7 @@ class TableReader:
 
 
 def _execution(unit: Unit, project: Project, values: list[str], head_dims: list[dict[str, Code]], line: int):
-    from budgetkg.ingest.model import Execution
+    from budgetkg.ingest.facts import Execution
 
     budget = final = rate = None
     for text, dims in zip(values, head_dims):

@@ -8,7 +8,7 @@ import pytest
 
 from budgetkg.ingest.parse import parse_file
 from budgetkg.ingest.pipeline import ingest
-from budgetkg.ingest.reader import DocumentError
+from budgetkg.ingest.errors import DocumentError
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.terms import SPARQL_PREFIXES
 from budgetkg.store import open_store
@@ -214,7 +214,7 @@ def test_copy_in_a_folder_is_found(tmp_path):
 
 
 def test_very_large_input_is_refused_clearly(store, tmp_path, monkeypatch):
-    import budgetkg.ingest.reader as reader
+    import budgetkg.ingest.readers as reader
 
     monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 10_000)
     before = graph_counts(store)

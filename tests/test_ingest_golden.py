@@ -44,7 +44,7 @@ _SHAS: dict[str, str] = {}
 
 def _sha(prefix: str) -> str:
     if prefix not in _SHAS:
-        from budgetkg.ingest.reader import read
+        from budgetkg.ingest.readers import read
 
         _SHAS[prefix] = read(corpus_file(prefix)).sha256
     return _SHAS[prefix]

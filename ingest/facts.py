@@ -32,7 +32,10 @@ class Subject:
 
 @dataclass
 class Fact:
-    """One figure: an RDF Data Cube observation with its source line and column."""
+    """One figure: an RDF Data Cube observation with its source line and column.
+
+    `amount` is in 万元, the unit every stored figure is in; `printed` is the figure as the
+    document prints it, in `money` (元 or 万元, from the table's 单位 line)."""
 
     amount: Decimal
     unit: Unit
@@ -47,6 +50,9 @@ class Fact:
     row_label: str
     subject: Subject | None = None
     project: "Project | None" = None
+    printed: Decimal | None = None
+    money: str = "万元"
+    page: int | None = None
 
 
 @dataclass
@@ -112,6 +118,8 @@ class TableInfo:
     title: str
     line: int
     observations: int = 0
+    money: str = "万元"  # the unit its figures are printed in
+    page: int | None = None
 
 
 @dataclass
