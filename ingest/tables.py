@@ -17,7 +17,7 @@ from budgetkg.ingest.document import squeeze
 from budgetkg.ingest.units import Units, split_code
 from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean, is_amount
 from budgetkg.ingest.facts import Fact, Indicator, ParsedDocument, Project, Subject, TableInfo, Unit, Warning_
-from budgetkg.ontology.terms import Code, code, functional_classes, lexicon, normalize
+from budgetkg.ontology.terms import Code, code, functional_classes, lexicon, narrower, normalize
 
 GENERAL_MEASURES = {"income", "expenditure"}
 _NUMBERING = [
@@ -139,12 +139,28 @@ def is_economic(block: Block) -> bool:
     return any(ECONOMIC.search(text) for text in [block.title, *(c for r in block.header for c in r.cells)])
 
 
+def path_dims(path: list[str]) -> tuple[dict[str, Code], list[Code]]:
+    """The code-list values a column's header path names, each heading read under the ones above
+    it: '公务用车购置及运行费/购置费' is 公务用车购置费 though '购置费' alone names nothing."""
+    dims: dict[str, Code] = {}
+    details: list[Code] = []
+    for part in path:
+        part_dims, part_details = label_dims(part)
+        if not part_dims and not part_details and "measure" in dims:
+            child = narrower(dims["measure"], part)
+            if child is not None:
+                part_dims = {"measure": child}
+        dims = merge(dims, part_dims)
+        details += part_details
+    return dims, details
+
+
 def columns_for(block: Block, title_dims: dict[str, Code]) -> list[Column]:
     width = max(len(r.cells) for r in block.header + block.body)
     columns = []
     for index, path in enumerate(header_paths(block.header, width)):
         role = column_role(path)
-        dims, details = label_dims("/".join(path)) if role == "value" else ({}, [])
+        dims, details = path_dims(path) if role == "value" else ({}, [])
         columns.append(Column(index, path, role, dims, tuple(details)))
     return columns
 
@@ -214,6 +230,8 @@ class TableReader:
                          or next((r.page for r in block.header + block.body if r.page is not None), None))
         self.doc.tables.append(info)
         title_dims, title_details = label_dims(re.sub(r"^.*?\d{4}\s*年度?", "", block.title))
+        if "measure" in title_dims and title_dims["measure"].notation.endswith("-total"):
+            del title_dims["measure"]  # "收支预算总表" names a summary table, not its total row
         if "绩效" in block.title and "自评" in block.title:
             self.read_self_evaluation(block, info)
         elif "绩效" in block.title and "整体" in block.title:
@@ -285,6 +303,10 @@ class TableReader:
                     if value is None:
                         continue
                     merged = merge(merge(merge(title_dims, column.dims), inherited), dims)
+                    if "measure" not in merged:  # the side's heading says which: 财政拨款收入 | 财政拨款支出
+                        side = normalize(column.label)
+                        if "收入" in side or "支出" in side:
+                            merged["measure"] = code("measure", "income" if side.rfind("收入") > side.rfind("支出") else "expenditure")
                     if subject is not None and merged.get("measure", code("measure", "income")).notation != "expenditure":
                         merged = merge(merged, {"measure": code("measure", "expenditure")})
                     self.fact(value, unit, merged, tuple(inherited_details + details + list(column.details)), info,
@@ -452,7 +474,7 @@ class TableReader:
                     continue
                 dims = merge(merge(merge(title_dims, column.dims), qualifier_dims), row_dims)
                 self.fact(value, current_unit, dims, title_details + column.details + tuple(row_details + qualifier_details), info,
-                          row.line, column.index, column.label, clean(label or by_role.get("project", "") or first_text),
+                          row.line, column.index, column.label, clean(label or by_role.get("project", "") or ("" if amount(first_text) is not None else first_text)),
                           subject=subject, project=project)
 
     def row_unit(self, by_role: dict[str, str], table: int, line: int | None = None) -> Unit:

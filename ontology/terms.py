@@ -142,6 +142,27 @@ def broader_codes() -> dict[str, str]:
 
 
 @cache
+def _labels_by_code() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for label, item in lexicon().entries.items():
+        found.setdefault(item.iri, []).append(label)
+    return found
+
+
+def narrower(parent: Code, heading: str) -> Code | None:
+    """The code under `parent` that a sub-heading names by the end of one of its wordings:
+    '购置费' under 公务用车购置及运行费 is 公务用车购置费, '运行费' is 公务用车运行维护费."""
+    heading = normalize(heading)
+    if len(heading) < 2:
+        return None
+    broader = broader_codes()
+    for item in codes().values():
+        if broader.get(item.iri) == parent.iri and any(label.endswith(heading) for label in _labels_by_code()[item.iri]):
+            return item
+    return None
+
+
+@cache
 def functional_classes() -> dict[str, str]:
     """Normalised 类 name → code, to place summary-table rows that give a name only."""
     with open(HERE / "func_classes.csv", encoding="utf-8") as handle:
