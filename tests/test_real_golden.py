@@ -1,0 +1,101 @@
+"""Real published disclosures (tests/data/real/), each read from its original format and checked
+against figures read by eye from the document (tests/golden/real/*.json).
+
+A golden figure is found when the document yields a figure of that table (title), row (subject
+code, or row label), column (the last heading of its header path) and value as printed, in the
+money unit the table's 单位 line states.
+"""
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from budgetkg.ingest.facts import Fact, ParsedDocument
+from budgetkg.ingest.parse import parse_file
+from budgetkg.ontology.terms import normalize
+
+HERE = Path(__file__).parent
+REAL = HERE / "data" / "real"
+GOLDEN = sorted((HERE / "golden" / "real").glob("*.json"))
+FIGURE_DROPPING = re.compile(r"skipped|not recognised|cannot be placed|not a well-formed|not read")
+
+
+@cache
+def parsed(name: str) -> ParsedDocument:
+    return parse_file(REAL / name)
+
+
+def golden(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _key(text: str | None) -> str:
+    """Compare form of a title, row label or heading: no numbering, spaces, quotes or brackets' width."""
+    text = normalize(text or "")
+    text = re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)])", "", text)
+    return text.replace("（", "(").replace("）", ")")
+
+
+def _table_title(document: ParsedDocument, number: int) -> str:
+    return next((t.title for t in document.tables if t.number == number), "")
+
+
+def matches(document: ParsedDocument, fact: Fact, figure: dict) -> bool:
+    if fact.printed is None or fact.printed != Decimal(figure["value"]) or fact.money != figure["unit"]:
+        return False
+    if _key(figure["table"]) not in _key(_table_title(document, fact.table)) and \
+            _key(_table_title(document, fact.table)) not in _key(figure["table"]):
+        return False
+    if figure.get("code"):
+        if fact.subject is None or fact.subject.code != figure["code"]:
+            return False
+    elif figure.get("row"):
+        row = _key(figure["row"])
+        if _key(fact.row_label) != row and not (fact.project and _key(fact.project.name) == row):
+            return False
+    leaf = _key(figure["column"].split("/")[-1])
+    return leaf in _key(fact.column_label) or _key(fact.column_label.split("/")[-1]) in leaf
+
+
+CASES = [(path.stem, index) for path in GOLDEN for index in range(len(golden(path)["figures"]))]
+
+
+@pytest.mark.parametrize("stem,index", CASES, ids=[f"{s}-{i}" for s, i in CASES])
+def test_golden_figure(stem: str, index: int) -> None:
+    data = golden(HERE / "golden" / "real" / f"{stem}.json")
+    figure = data["figures"][index]
+    document = parsed(data["file"])
+    found = [f for f in document.facts if matches(document, f, figure)]
+    assert found, f"{data['file']} p.{figure.get('page')}: {figure['table']} / {figure['row']} / {figure['column']} = {figure['value']} {figure['unit']} not found"
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_cover(path: Path) -> None:
+    data = golden(path)
+    document = parsed(data["file"])
+    cover = data["cover"]
+    assert (document.unit.name, document.year, document.kind, {"budget": "预算", "final": "决算"}[document.phase], document.region_name) == \
+        (cover["unit"], cover["year"], cover["kind"], cover["phase"], cover["region"])
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_no_figure_is_dropped(path: Path) -> None:
+    document = parsed(golden(path)["file"])
+    dropping = [str(w) for w in document.warnings if FIGURE_DROPPING.search(w.message)]
+    assert not dropping, dropping[:10]
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_units_and_their_parents(path: Path) -> None:
+    data = golden(path)
+    document = parsed(data["file"])
+    names = {_key(u.name): u for u in document.units.values()}
+    for listed in data["units"]:
+        unit = names.get(_key(listed["name"]))
+        assert unit is not None, f"{listed['name']} not among {sorted(names)}"
+        assert unit.parent is not None and _key(unit.parent.name) == _key(listed["parent"]), (listed, unit.parent)
