@@ -7,6 +7,7 @@ from budgetkg.ingest.cover import identify
 from budgetkg.ingest.errors import DocumentError
 from budgetkg.ingest.facts import ParsedDocument, Warning_
 from budgetkg.ingest.layout import Layout
+from budgetkg.ingest.members import read_members
 from budgetkg.ingest.narrative import find_parent, read_narrative
 from budgetkg.ingest.readers import read
 from budgetkg.ingest.tables import TableReader
@@ -21,6 +22,7 @@ def parse_file(path: Path) -> ParsedDocument:
     parsed.warnings += [Warning_(0, note) for note in document.notes]
     reader = TableReader(parsed)
     find_parent(parsed, layout.paragraphs, reader)
+    read_members(parsed, layout.paragraphs, reader.units)
     for block in layout.blocks:
         try:
             reader.read(block)

@@ -1,0 +1,99 @@
+"""The units a department's disclosure covers, as its text lists them.
+
+A 部门预算 or 部门决算 says which units it consolidates, in a numbered list after its
+机构设置 / 部门决算单位构成 heading:
+
+    具体包括：1.普陀区司法局本部  2.普陀区法律援助中心
+    纳入…部门决算编制范围的单位包括：序号 单位名称 备注 / 1 上海市普陀区生态环境局（本级） / 2 …
+
+The table form wraps a long name around its number ("上海市…石泉路街道办事处 / 1 / （本级）").  Each
+listed unit becomes a unit of the document with the document's unit as its parent.
+"""
+from __future__ import annotations
+
+import re
+
+from budgetkg.ingest.document import squeeze
+from budgetkg.ingest.facts import ParsedDocument
+from budgetkg.ingest.layout import Paragraph
+from budgetkg.ingest.units import Units
+
+_HEADING = re.compile(r"机构设置$|单位构成|编制范围的?单?位?包括|预算单位构成")
+_LIST_START = re.compile(r"包括(?:以下单位)?(?:（[^）]*）)?[:：]\s*")
+_FIRST_ITEM = re.compile(r"^(?:序号|1\s*[.、．]|1\s+\S|1$)")
+_END = re.compile(r"^(?:名词解释|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|需要说明|注[:：])")
+_NUMBERED = re.compile(r"^(?P<number>\d{1,2})(?:\s*[.、．]\s*|\s+)(?P<text>\S.*)$")
+_BARE_NUMBER = re.compile(r"^\d{1,2}$")
+_ORG_END = r"(?:本部|本级|（本级）|（本部）|\(本级\)|局|委员会|委|中心|站|队|馆|所|院|处|办公室|办|室|会|社|校|园|场|台|部|厅|团|队)"
+_NAME = re.compile(rf"^(?:下属(?:事业|行政)?单位)?(?P<name>[\u4e00-\u9fff（）()]{{2,50}}?{_ORG_END}(?:（[^）]{{1,20}}）)?)(?=[，,。；;、]|不单列|并入|$)")
+
+
+def read_members(document: ParsedDocument, paragraphs: list[Paragraph], units: Units) -> None:
+    """Give the document's unit the units its list names (部门 documents only)."""
+    if document.kind != "部门":
+        return
+    for items in _lists(paragraphs):
+        for line, text in items:
+            match = _NAME.match(squeeze(text).strip(" .。"))
+            if match is None:
+                continue
+            unit = units.get(None, match["name"], line)
+            if unit is not document.unit and unit.parent is None:
+                unit.parent = document.unit
+        return
+
+
+def _lists(paragraphs: list[Paragraph]) -> list[list[tuple[int, str]]]:
+    """The numbered items after each list heading, each with its line."""
+    found = []
+    for index, paragraph in enumerate(paragraphs):
+        if not _HEADING.search(paragraph.text) or "…" in paragraph.text:
+            continue
+        lines: list[Paragraph] = []
+        started = False
+        window = paragraphs[index:index + 60]
+        for position, following in enumerate(window):
+            text = following.text.strip()
+            if not started:
+                match = _LIST_START.search(text)
+                rest = text[match.end():].strip() if match else ""
+                after = rest or (window[position + 1].text.strip() if position + 1 < len(window) else "")
+                said = (window[position - 1].text if position else "") + text[:match.start()] if match else ""
+                # "具体包括：" / "…的单位包括：" followed by item 1; not "主要职能包括：" nor prose
+                if match and _FIRST_ITEM.match(after) and re.search(r"单\s*位|具体|本部|家", said[-40:]):
+                    started = True
+                    if rest:
+                        lines.append(Paragraph(following.line, rest))
+                continue
+            if _END.match(text) or re.match(r"^序号\s*单位名称", text):
+                if lines and not re.match(r"^序号", text):
+                    break
+                continue
+            lines.append(following)
+        items = _items(lines)
+        if items:
+            found.append(items)
+    return found
+
+
+def _items(lines: list[Paragraph]) -> list[tuple[int, str]]:
+    """Numbered items; a name wrapped around its bare number ('X' / '1' / '（本级）') is one item."""
+    items: list[list] = []  # [line, text]
+    for position, paragraph in enumerate(lines):
+        text = paragraph.text.strip()
+        numbered = _NUMBERED.match(text)
+        if _BARE_NUMBER.match(text):
+            # the name's first half, if any, stands on the line(s) before the number
+            start = items.pop() if items and items[-1][2] else None
+            items.append([paragraph.line, start[1] if start else "", False])
+        elif numbered:
+            if items and items[-1][2]:  # a fragment that turned out to start no item
+                items.pop()
+            items.append([paragraph.line, numbered["text"], False])
+        elif position + 1 < len(lines) and _BARE_NUMBER.match(lines[position + 1].text.strip()):
+            items.append([paragraph.line, text, True])  # the first half of the next item
+        elif items:
+            items[-1][1] += text
+        else:
+            break
+    return [(line, text) for line, text, pending in items if not pending and text]
