@@ -45,7 +45,7 @@ BK = {name: N(t.BK[name]) for name in (
     "phase", "measure", "fundSource", "expenditureType", "functionalSubject", "economicSubject", "project",
     "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
     "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "reason", "executionRate",
-    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme",
+    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page",
 )}
 DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
 QB_OBSERVATION, QB_DATASET, QB_SLICE, QB_MEMBER = (N(t.QB.Observation), N(t.QB.dataSet), N(t.QB.Slice), N(t.QB.observation))
@@ -214,6 +214,11 @@ class GraphBuilder:
                   ox.Quad(o, BK["table"], self.table(fact.table), g),
                   ox.Quad(o, BK["line"], integer(fact.line), g),
                   ox.Quad(o, PROV_DERIVED, self.doc_iri, g)]
+        if fact.money != "万元" and fact.printed is not None:  # the figure as printed, in its own unit
+            quads += [ox.Quad(o, BK["printedAmount"], decimal(fact.printed), g),
+                      ox.Quad(o, BK["moneyUnit"], node(t.money_unit_iri(fact.money)), g)]
+        if fact.page is not None:
+            quads.append(ox.Quad(o, BK["page"], integer(fact.page), g))
         if fact.column_label:
             quads.append(ox.Quad(o, BK["column"], text(fact.column_label), g))
         if fact.row_label:

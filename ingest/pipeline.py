@@ -32,12 +32,15 @@ class DocumentReport:
     triples: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    identity: tuple[str, int, str, str] | None = None  # unit IRI, year, phase, kind: one document each
+    replaced: list[str] = field(default_factory=list)  # source files of the versions this one replaced
 
     def summary(self) -> str:
         if self.error:
             return f"FAILED {self.path.name}: {self.error}"
+        replaced = f"; replaces the earlier version from {', '.join(self.replaced)}" if self.replaced else ""
         return (f"{self.path.name}: {self.title} — {self.tables} tables, {self.observations} observations, "
-                f"{self.triples} triples, {len(self.warnings)} warnings")
+                f"{self.triples} triples, {len(self.warnings)} warnings{replaced}")
 
 
 def document_paths(paths: Iterable[Path]) -> list[Path]:
@@ -66,7 +69,21 @@ def parse_to_quads(path: Path) -> tuple[DocumentReport, list[ox.Quad]]:
     report.observations = len(document.facts)
     report.triples = len(quads)
     report.warnings = [f"{path}:{w.line}: {w.message}" if w.line else f"{path}: {w.message}" for w in document.warnings]
+    report.identity = (t.unit_iri(document.region_code, document.unit.code, document.unit.name), document.year,
+                       document.phase, document.kind)
     return report, quads
+
+
+def document_identities(store: Store) -> dict[tuple[str, int, str, str], dict[str, str]]:
+    """Each (unit, year, phase, kind) the store holds a document of → {graph: source file}."""
+    rows = store.select(t.SPARQL_PREFIXES + """
+        SELECT ?d ?unit ?year ?phase ?kind ?file WHERE { GRAPH ?d {
+          ?d a bk:Document ; bk:unit ?unit ; bk:fiscalYear ?year ; bk:phase ?phase ; bk:documentKind ?kind ; bk:sourceFile ?file } }""")
+    found: dict[tuple[str, int, str, str], dict[str, str]] = {}
+    for graph, unit, year, phase, kind, file in rows.rows:
+        key = (unit.value, int(year.value), phase.value.rsplit("-", 1)[-1], kind.value[:2])
+        found.setdefault(key, {})[graph.value] = file.value
+    return found
 
 
 def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] | None = None,
@@ -86,7 +103,9 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     reports: list[DocumentReport] = []
     oxigraph = getattr(store, "oxigraph", None)
     present = set(store.named_graphs()) if oxigraph is not None else set()
+    identities = document_identities(store)
     batch: dict[str, bytes] = {}
+    superseded: set[str] = set()  # graphs of earlier versions, dropped once their successors are written
 
     def write() -> None:
         if oxigraph is None:
@@ -99,6 +118,10 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
             if old:
                 store.replace_graphs(old)
             present.update(batch)
+        if superseded:  # after the new versions are in: a crash in between leaves both, never neither
+            store.replace_graphs({graph: [] for graph in superseded})
+            present.difference_update(superseded)
+            superseded.clear()
         batch.clear()
 
     size = 0
@@ -106,6 +129,14 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
         report = parsed.report
         reports.append(report)
         if report.graph:
+            versions = identities.setdefault(report.identity, {}) if report.identity else {}
+            for graph, file in list(versions.items()):
+                if graph != report.graph:
+                    report.replaced.append(file)
+                    superseded.add(graph)
+                    batch.pop(graph, None)
+                    del versions[graph]
+            versions[report.graph] = report.path.name
             batch[report.graph] = parsed.nquads
             size += len(parsed.nquads)
         if progress:
@@ -113,7 +144,7 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
         if len(batch) >= batch_size or size >= BATCH_BYTES:
             write()
             size = 0
-    if batch:
+    if batch or superseded:
         write()
     if any(r.graph for r in reports):
         refresh_derived(store)

@@ -163,6 +163,16 @@ def narrower(parent: Code, heading: str) -> Code | None:
 
 
 @cache
+def money_unit_iri(notation: str) -> str:
+    """The concept of a unit of money (元, 万元 …) in vocab.ttl's MoneyUnitScheme."""
+    graph = vocabulary()
+    for concept in graph.subjects(SKOS.inScheme, BK.MoneyUnitScheme):
+        if str(graph.value(concept, SKOS.notation)) == notation:
+            return str(concept)
+    raise KeyError(f"money unit {notation}")
+
+
+@cache
 def functional_classes() -> dict[str, str]:
     """Normalised 类 name → code, to place summary-table rows that give a name only."""
     with open(HERE / "func_classes.csv", encoding="utf-8") as handle:

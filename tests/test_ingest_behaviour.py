@@ -255,3 +255,40 @@ def test_the_catalog_is_cached_per_store_generation(monkeypatch, tmp_path):
     assert len(grown.documents) == 2
     current.write_bytes(b"not a pickle")
     assert Catalog(s).documents == grown.documents  # a damaged cache file is read around
+
+
+# ---------------------------------------------------------------- malformed amounts, corrected versions
+MALFORMED = "2024年收入预算总表\n单位：万元\n科目编码\t科目名称\t合计\t财政拨款收入\n201\t一般公共服务支出\t16.59e9\t1,2,322.19\n" \
+            "208\t社会保障和就业支出\t12.3.4\t5.00\n合计\t\t20.00\t20.00\n"
+
+
+def test_malformed_amounts_warn_with_file_and_line_and_give_no_figure(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("长沙市某中心2024年单位预算\n" + MALFORMED, encoding="utf-8")
+    document = parse_file(path)
+    warned = {(w.line, w.message.split("'")[3]) for w in document.warnings if "not a well-formed amount" in w.message}
+    assert warned == {(5, "16.59e9"), (5, "1,2,322.19"), (6, "12.3.4")}
+    assert sorted(str(f.printed) for f in document.facts) == ["20.00", "20.00", "5.00"]
+    report = ingest(open_store("memory"), [path])[0]
+    assert any(f"{path}:5:" in w and "16.59e9" in w for w in report.warnings)
+
+
+def test_a_corrected_version_replaces_the_original(store, tmp_path):
+    original = corpus_file("003").read_text(encoding="utf-8")
+    corrected = tmp_path / "003-corrected.txt"
+    corrected.write_text(original.replace("2,470.15", "2,471.15"), encoding="utf-8")
+    documents_before = store.select(SPARQL_PREFIXES + "SELECT ?d WHERE { GRAPH ?d { ?d a bk:Document } }").rows
+    report = ingest(store, [corrected])[0]
+    assert report.replaced == [corpus_file("003").name] and "replaces the earlier version" in report.summary()
+    documents = store.select(SPARQL_PREFIXES + "SELECT ?d ?f WHERE { GRAPH ?d { ?d a bk:Document ; bk:sourceFile ?f } }").values()
+    assert len(documents) == len(documents_before)
+    assert "003-corrected.txt" in {d["f"] for d in documents} and corpus_file("003").name not in {d["f"] for d in documents}
+    # the unit is there once, with the corrected figure
+    assert store.ask(SPARQL_PREFIXES + "ASK { ?o bk:amount 2471.15 }")
+    assert not store.ask(SPARQL_PREFIXES + "ASK { ?o bk:amount 2470.15 }")
+
+
+def test_budget_and_final_accounts_of_one_unit_stay_side_by_side(store):
+    kinds = store.select(SPARQL_PREFIXES + """SELECT ?kind WHERE { GRAPH ?d { ?d a bk:Document ; bk:documentKind ?kind ;
+        bk:unit <https://w3id.org/budgetkg/id/unit/450200/103007> } }""").values()
+    assert sorted(k["kind"] for k in kinds) == ["单位决算", "单位预算"]
