@@ -10,10 +10,10 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from budgetkg.ontology.terms import money_units
+
 WELL_FORMED = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 BLANKS = {"", "-", "--", "—", "——", "/", "－", "–", "…", "无", "*", "**"}
-# what a unit of money is worth in 万元, the unit every stored amount is in
-MONEY_UNITS = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
 
 
 class MalformedAmount(ValueError):
@@ -45,5 +45,5 @@ def amount(text: str) -> Decimal | None:
 
 
 def to_wanyuan(value: Decimal, unit: str) -> Decimal:
-    """An amount in 万元, exactly (96,282,213.44 元 is 9,628.221344 万元)."""
-    return value * MONEY_UNITS[unit] if unit != "万元" else value
+    """An amount in 万元, the unit every stored figure is in, exactly (96,282,213.44 元 is 9,628.221344 万元)."""
+    return value * money_units()[unit].wanyuan if unit != "万元" else value

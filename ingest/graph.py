@@ -216,7 +216,7 @@ class GraphBuilder:
                   ox.Quad(o, PROV_DERIVED, self.doc_iri, g)]
         if fact.money != "万元" and fact.printed is not None:  # the figure as printed, in its own unit
             quads += [ox.Quad(o, BK["printedAmount"], decimal(fact.printed), g),
-                      ox.Quad(o, BK["moneyUnit"], node(t.money_unit_iri(fact.money)), g)]
+                      ox.Quad(o, BK["moneyUnit"], node(t.money_units()[fact.money].iri), g)]
         if fact.page is not None:
             quads.append(ox.Quad(o, BK["page"], integer(fact.page), g))
         if fact.column_label:

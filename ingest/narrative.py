@@ -14,8 +14,9 @@ from budgetkg.ingest.document import squeeze
 from budgetkg.ingest.units import split_code
 from budgetkg.ingest.layout import Paragraph
 from budgetkg.ingest.facts import Change, Execution, GlossaryTerm, ParsedDocument, Subject, TableInfo
-from budgetkg.ingest.tables import TableReader, amount, label_dims, merge
-from budgetkg.ontology.terms import code, functional_classes, normalize
+from budgetkg.ingest.amounts import amount
+from budgetkg.ingest.tables import TableReader, label_dims
+from budgetkg.ontology.terms import code, functional_classes, merge, normalize
 
 NUMBER = r"[\d,]+(?:\.\d+)?"
 _PARENT = re.compile(

@@ -17,9 +17,8 @@ from budgetkg.ingest.document import squeeze
 from budgetkg.ingest.units import Units, split_code
 from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean, is_amount
 from budgetkg.ingest.facts import Fact, Indicator, ParsedDocument, Project, Subject, TableInfo, Unit, Warning_
-from budgetkg.ontology.terms import Code, code, functional_classes, lexicon, narrower, normalize
+from budgetkg.ontology.terms import GENERAL_MEASURES, Code, code, functional_classes, lexicon, merge, narrower, normalize
 
-GENERAL_MEASURES = {"income", "expenditure"}
 _NUMBERING = [
     (re.compile(r"^[一二三四五六七八九十]+[、.．]"), 1),
     (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 2),
@@ -27,17 +26,6 @@ _NUMBERING = [
     (re.compile(r"^[（(]\d+[）)]"), 4),
 ]
 _INDICATOR_HEADS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "指标值": "value", "度量单位": "uom", "计量单位": "uom"}
-
-
-def merge(base: dict[str, Code], extra: dict[str, Code]) -> dict[str, Code]:
-    """Refine dimensions; a specific measure (三公, 采购 …) is not undone by a plain 收入/支出."""
-    result = dict(base)
-    for dimension, value in extra.items():
-        current = result.get(dimension)
-        if dimension == "measure" and current and value.notation in GENERAL_MEASURES and current.notation not in GENERAL_MEASURES:
-            continue
-        result[dimension] = value
-    return result
 
 
 def label_dims(text: str) -> tuple[dict[str, Code], list[Code]]:

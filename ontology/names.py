@@ -1,22 +1,44 @@
-"""How people shorten unit names, as rules (never a list typed in per unit).
+"""How people shorten unit names, as rules over a name's parts (never a list typed in per unit).
 
-"柳州市12345政务服务热线管理中心" is also "柳州热线中心", "柳州热线", "12345热线中心" and "热线中心":
-people drop the province and the 市 of the region, and the filler words of the name.  The same
-`canonical` form is applied to names and to questions, so any wording that keeps the region
-and the head noun finds the unit.
+A unit's name is [party prefix][region][government prefix][body][head]:
+
+    上海市普陀区 | 人民政府 | 万里 | 街道办事处        → 万里街道, 普陀区万里街道办, 万里街道办事处
+    上海市普陀区 | 城市管理行政执法 | 局              → 普陀区城管执法局, 区城管执法局
+    上海市普陀区 | 建设和管理 | 委员会              → 普陀区建管委, 建设管理委员会
+    上海市普陀区 | 规划和自然资源 | 局              → 普陀区规划资源局
+    上海市普陀区 | 人民政府 | 办公室              → 普陀区政府办公室, 区府办
+    柳州市 | 12345政务服务热线管理 | 中心          → 柳州热线中心, 柳州热线
+
+People drop or shorten the region (上海市普陀区 → 普陀区 → 区), the government prefix (人民政府 →
+政府 → nothing), join or abbreviate a body's two halves (A和B → AB, 建设和管理 → 建管, 城市管理 → 城管),
+drop words kept only for formality (行政, 12345, 政务服务 …) and shorten the head (委员会 → 委,
+街道办事处 → 街道办 → 街道, 中心 → nothing).  The same `canonical` form is applied to names and to
+questions, so any wording these rules produce finds the unit.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import product
 
-from budgetkg.ontology.terms import normalize, regions
+from budgetkg.ontology.regions import Region, find_region, region_names, short_name
+from budgetkg.ontology.terms import normalize
 
 # Words a name keeps only for formality; dropping them never changes which unit is meant.
 FILLER = ("12345", "政务服务", "政务", "便民", "管理", "人民", "广西壮族自治区")
 _FILLER = re.compile("|".join(re.escape(w) for w in FILLER))
-_PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区)")
-HEAD_SUFFIXES = ("中心", "联络处", "办事处", "办公室", "局", "委员会", "处", "站", "所", "院", "馆", "队")
+_PARTY = re.compile(r"^(?:中国共产党|中共)")
+_GOVERNMENT = ("人民政府", "政府")
+# a name's head and the shorter heads people use for it, longest first
+HEADS = {
+    "街道办事处": ("街道办事处", "街道办", "街道"),
+    "办事处": ("办事处", "办"),
+    "委员会": ("委员会", "委"),
+    "办公室": ("办公室", "办"),
+    "中心": ("中心", ""),
+}
+_OWN_LEVEL = re.compile(r"(?:（本级）|\(本级\)|（本部）|\(本部\)|本级|本部|机关本级)$")
+HEAD_SUFFIXES = ("中心", "联络处", "办事处", "办公室", "局", "委员会", "处", "站", "所", "院", "馆", "队", "部")
 
 
 def canonical(text: str) -> str:
@@ -27,12 +49,13 @@ def canonical(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _region_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Region names ending in 市/省, and every region's short form, as alternations (longest
-    first): one pass over a name instead of one per region."""
-    names = sorted((r for r in regions() if len(r) > 2), key=len, reverse=True)
-    shorts = sorted({r[:-1] if r.endswith(("市", "省")) else r for r in names}, key=len, reverse=True)
-    return (re.compile("|".join(re.escape(r) for r in names if r.endswith(("市", "省")))),
-            re.compile("|".join(re.escape(r) for r in shorts)))
+    """Province and city names ending in 市/省 (dropped by `canonical`), and every region spelling
+    as `canonical` leaves it, as alternations (longest first)."""
+    names = {n for n, regions in region_names().items() if any(r.level < 3 for r in regions) and len(n) > 2}
+    suffixed = sorted((n for n in names if n.endswith(("市", "省"))), key=len, reverse=True)
+    spellings = {n[:-1] if n.endswith(("市", "省")) and len(n) > 2 else n for n in region_names()}
+    return (re.compile("|".join(re.escape(r) for r in suffixed)),
+            re.compile("|".join(re.escape(r) for r in sorted(spellings, key=len, reverse=True))))
 
 
 def region_prefix(name: str) -> str | None:
@@ -41,26 +64,93 @@ def region_prefix(name: str) -> str | None:
     return match.group() if match else None
 
 
+def _region_forms(region: Region | None) -> list[str]:
+    """How a name's region may be written: 上海市普陀区, 上海普陀区, 普陀区, 区 (and not at all)."""
+    if region is None:
+        return [""]
+    forms = [region.full_name]
+    if region.level == 3:
+        forms.append(region.name)
+        forms.append(region.name[-1])  # 区, 县, 市 (a county-level city)
+    else:
+        forms.append(short_name(region) or region.name)
+        forms.append(region.name[-1])  # 市, 省
+    return forms + [""]
+
+
+def _body_forms(body: str) -> set[str]:
+    """A body and its shortenings: 建设和管理 → 建设管理, 建管; 规划和自然资源 → 规划资源; 城市管理行政执法 → 城管执法."""
+    forms = {body}
+    if "驻" in body:  # 办公室驻北京联络处 → 驻北京联络处, 北京联络处
+        station = body[body.index("驻"):]
+        forms |= {station, station[1:]}
+    plain = body.replace("行政执法", "执法")
+    forms.add(plain)
+    for text in list(forms):
+        halves = text.split("和")
+        if len(halves) == 2 and all(halves):
+            left, right = halves
+            forms.add(left + right)
+            forms.add(left + right.removeprefix("自然"))  # 规划和自然资源 → 规划资源
+            if len(left) == 2 and len(right) == 2:
+                forms.add(left[0] + right[0])  # 建设和管理 → 建管, 文化和旅游 → 文旅
+        match = re.match(r"^([\u4e00-\u9fff]{2})([\u4e00-\u9fff]{2})(.*)$", text)
+        if match and match.group(3) in {"", "执法"}:  # 城市管理执法 → 城管执法, 社会工作 → 社工
+            forms.add(match.group(1)[0] + match.group(2)[0] + match.group(3))
+        forms.add(text.replace("监督管理", "监管"))
+    return {f for f in forms if f}
+
+
+def _split(name: str) -> tuple[str, Region | None, str, str, str, str]:
+    """(party prefix, region, government prefix, body, head, own-level suffix) of a normalised name."""
+    party = _PARTY.match(name)
+    prefix = party.group() if party else ""
+    rest = name[len(prefix):]
+    region = find_region(rest)
+    if region is not None:
+        spelled = next((s for s in (region.full_name, region.name, short_name(region) or "") if s and rest.startswith(s)), "")
+        rest = rest[len(spelled):] if spelled else rest
+    own = _OWN_LEVEL.search(rest)
+    suffix = own.group() if own else ""
+    rest = rest[:len(rest) - len(suffix)]
+    # a party body's 委 (中共…区委社会工作部) stands where a government's 人民政府 does
+    government = next((g for g in (("委",) if prefix else _GOVERNMENT) if rest.startswith(g)), "")
+    rest = rest[len(government):]
+    head = next((h for h in HEADS if rest.endswith(h)), "")
+    if not head:
+        head = next((h for h in HEAD_SUFFIXES if rest.endswith(h) and len(rest) > len(h)), "")
+    return prefix, region, government, rest[:len(rest) - len(head)], head, suffix
+
+
 def aliases(name: str) -> set[str]:
     """Canonical forms a unit can be called by, from its full name."""
-    full = canonical(_PROVINCE.sub("", normalize(name)))
-    forms = {full}
-    region = region_prefix(full)
-    bare = full[len(region):] if region else full
-    if region:
-        forms.add(bare)
-        forms.add(bare.removeprefix("政府") if bare.startswith("政府") and len(bare) > 4 else bare)
-    for form in list(forms):
-        stripped = re.sub(r"^(?:市)?政府", "", form)
-        if stripped != form and len(stripped) >= 4:
-            forms.add(stripped)
-        # the head noun without its suffix: 热线中心 → 热线 (only when something is left)
-        for suffix in ("中心",):
-            if form.endswith(suffix) and len(form) - len(suffix) >= 2:
-                forms.add(form[: -len(suffix)])
-    # 驻北京联络处 → 北京联络处
-    for form in list(forms):
-        if form.startswith("驻") and len(form) > 4:
-            forms.add(form[1:])
-    # without its region a form must still say something ("办公室" alone does not)
-    return {f for f in forms if len(f) >= 4 or (region and f.startswith(region))}
+    name = normalize(name)
+    other = re.search(r"[（(]([^）)]{4,})[）)]$", name)
+    if other and not _OWN_LEVEL.search(name):  # 上海市普陀区图书馆（上海市普陀区少年儿童图书馆）: either name
+        return _aliases(name[:other.start()]) | _aliases(other.group(1)) | {canonical(name)}
+    return _aliases(name)
+
+
+def _aliases(name: str) -> set[str]:
+    prefix, region, government, body, head, own = _split(name)
+    heads = HEADS.get(head, (head,))
+    governments = [government] if prefix else [government, "政府", ""] if government else [""]
+    owns = [own, "本级", "本部"] if own else [""]
+    forms = set()
+    for region_form, government_form, body_form, head_form, own_form in product(
+            _region_forms(region), governments, _body_forms(body) or {""}, heads, owns):
+        if government_form and body_form == "" and head_form == "办":
+            head_form = "办公室"
+        form = region_form + government_form + body_form + head_form + own_form
+        if not body_form and not government_form and head_form in {"办", "办公室", ""}:
+            continue  # "普陀区办公室" says nothing
+        if len(form) < 4 and not (region_form and len(region_form) > 1):
+            continue  # without its region a form must still say something ("办公室" alone does not)
+        forms.add(canonical(form))
+    if government and not body and head == "办公室":  # 人民政府办公室 → 府办: 区府办, 市府办
+        for region_form in _region_forms(region)[:-1]:
+            forms.add(canonical(region_form + "府办"))
+    forms.add(canonical(name))
+    if prefix:
+        forms |= {canonical(prefix + form) for form in forms if not form.startswith(prefix)}
+    return {f for f in forms if len(f) >= 3}

@@ -131,3 +131,30 @@ def find_region(text: str, context: Region | None = None) -> Region | None:
 
 def region(code: str) -> Region:
     return divisions()[code]
+
+
+def region_chain(code: str) -> list[Region]:
+    """A region and the regions above it, itself first."""
+    chain: list[Region] = []
+    region = divisions().get(code)
+    while region is not None:
+        chain.append(region)
+        region = divisions().get(region.parent) if region.parent else None
+    return chain
+
+
+def region_spellings(region: Region) -> list[str]:
+    """How a question may name the region, as `canonical` leaves it: 普陀区; 柳州 (市 dropped); 上海."""
+    return [s for s in dict.fromkeys([region.name.removesuffix("市") if region.level < 3 else region.name,
+                                      short_name(region) or ""]) if s]
+
+
+@cache
+def all_region_spellings() -> dict[str, tuple[Region, ...]]:
+    """Every spelling `region_spellings` gives, of every region (two counties may share one)."""
+    found: dict[str, list[Region]] = {}
+    for region in divisions().values():
+        for spelled in region_spellings(region):
+            if len(spelled) >= 2:
+                found.setdefault(spelled, []).append(region)
+    return {spelled: tuple(regions) for spelled, regions in found.items()}

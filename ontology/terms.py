@@ -10,6 +10,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -73,6 +74,20 @@ class Code:
     iri: str
     notation: str
     label: str
+
+
+GENERAL_MEASURES = {"income", "expenditure"}
+
+
+def merge(base: dict[str, Code], extra: dict[str, Code]) -> dict[str, Code]:
+    """Refine dimensions; a specific measure (三公, 采购 …) is not undone by a plain 收入/支出."""
+    result = dict(base)
+    for dimension, value in extra.items():
+        current = result.get(dimension)
+        if dimension == "measure" and current and value.notation in GENERAL_MEASURES and current.notation not in GENERAL_MEASURES:
+            continue
+        result[dimension] = value
+    return result
 
 
 class Lexicon:
@@ -162,14 +177,22 @@ def narrower(parent: Code, heading: str) -> Code | None:
     return None
 
 
+@dataclass(frozen=True)
+class MoneyUnit:
+    notation: str  # 元, 万元 …
+    iri: str
+    wanyuan: Decimal  # what one is in 万元
+
+
 @cache
-def money_unit_iri(notation: str) -> str:
-    """The concept of a unit of money (元, 万元 …) in vocab.ttl's MoneyUnitScheme."""
+def money_units() -> dict[str, MoneyUnit]:
+    """The units of money of vocab.ttl's MoneyUnitScheme, by notation and by IRI."""
     graph = vocabulary()
+    found: dict[str, MoneyUnit] = {}
     for concept in graph.subjects(SKOS.inScheme, BK.MoneyUnitScheme):
-        if str(graph.value(concept, SKOS.notation)) == notation:
-            return str(concept)
-    raise KeyError(f"money unit {notation}")
+        unit = MoneyUnit(str(graph.value(concept, SKOS.notation)), str(concept), Decimal(str(graph.value(concept, BK.wanyuan))))
+        found[unit.notation] = found[unit.iri] = unit
+    return found
 
 
 @cache

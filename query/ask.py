@@ -34,6 +34,14 @@ def money(value: Decimal | str) -> str:
     return f"{Decimal(value):,.2f}"
 
 
+def say_amount(figure: "Figure", asked: str | None) -> str:
+    """A figure in the unit of money the question asks for, else in the one its document prints."""
+    unit = asked or figure.money
+    if unit == figure.money and figure.printed is not None:
+        return f"{money(figure.printed)}{unit}"
+    return f"{money(figure.amount / t.money_units()[unit].wanyuan)}{unit}"
+
+
 @dataclass
 class Figure:
     unit: str
@@ -44,6 +52,8 @@ class Figure:
     table: str
     line: int
     label: str = ""
+    printed: Decimal | None = None  # as the document prints it, in `money`
+    money: str = "万元"
 
 
 @dataclass
@@ -214,7 +224,8 @@ class Asker:
         # a few units' latest figures are looked for in their latest documents first: a unit's
         # slice holds every year of every document that names it (dozens at 10,000 documents)
         latest = [] if project else self._latest_documents(u, units, phase)
-        for documents, candidate in ((d, c) for d in ([latest, None] if latest else [None]) for c in measures):
+        searches = [latest] if latest and u.kind else [latest, None] if latest else [None]  # a kind asked is never widened
+        for documents, candidate in ((d, c) for d in searches for c in measures):
             notation = t.codes()[candidate].notation
             slices = [str(t.slice_iri(base, phase, notation)) for base, unit in bases.items() if unit not in best]
             if not slices:
@@ -239,20 +250,26 @@ class Asker:
                 if not candidates:
                     continue
                 row = min(candidates, key=lambda r: self._rank(r, unit, wanted, phase))
-                best[unit] = Figure(unit, latest, phase, Decimal(row["amount"]), row["doc"], row["table"], int(row["line"]))
+                best[unit] = Figure(unit, latest, phase, Decimal(row["amount"]), row["doc"], row["table"], int(row["line"]),
+                                    printed=Decimal(row["printed"]) if row["printed"] else None,
+                                    money=t.money_units()[row["money"]].notation if row["money"] else "万元")
         return best
 
     def _latest_documents(self, u: Understanding, units: list[str], phase: str) -> list[str]:
-        """Per unit, the documents of the phase that describe it (its own and its departments'), of
-        the latest year among them; none when a year is asked or the units are many."""
-        if u.year is not None or u.year_offset or len(units) > FEW_UNITS:
+        """Per unit, the documents of the phase (and kind, when asked) that describe it (its own and
+        its departments'), of the latest year among them or the year asked; none (no restriction)
+        when neither a kind nor a few units narrow the search."""
+        if u.kind is None and (u.year is not None or u.year_offset or len(units) > FEW_UNITS):
             return []
         found: list[str] = []
         for unit in units:
-            documents = [d for d in self.catalog.documents_about(unit) if d.phase == phase]
+            documents = [d for d in self.catalog.documents_about(unit) if d.phase == phase
+                         and (u.kind is None or d.kind == u.kind) and (u.year is None or d.year == u.year)]
             if documents:
                 year = max(d.year for d in documents)
                 found += [d.iri for d in documents if d.year == year]
+        if u.kind is not None and not found:
+            return [str(t.ID["doc/none"])]  # no document of the kind asked: nothing, not everything
         return list(dict.fromkeys(found))
 
     def _rank(self, row: dict, unit: str, wanted: set[str], phase: str) -> tuple:
@@ -264,7 +281,8 @@ class Asker:
         column = int(row["o"].rsplit("-c", 1)[-1]) if "-c" in row["o"] else 0  # observation IRIs end with their column
         # the most aggregate figure, from a table rather than the text, from a document of the phase asked
         # (a 决算 repeats the budget), from the unit's own document
-        return (len(details), table_number == 999, own is None or own.phase != phase, FUND_RANK.get(fund, 3),
+        return (len(details), table_number == 999, own is None or own.phase != phase, own is None or own.kind != "部门",
+                FUND_RANK.get(fund, 3),
                 EXPTYPE_RANK.get(exptype, 2), 0 if own and own.unit == unit else 1, table_number, int(row["line"]), column)
 
     def source(self, doc: str, table: str | None, line: int) -> dict[str, Any]:
@@ -310,22 +328,26 @@ class Asker:
         sentences, sources, rows, missing_units = [], [], [], []
         subjects = self._subjects_for(u) or [None]
         projects = self._projects_named(u) or [None]
-        for phase in u.phases:
-            for subject in subjects:
-                for project in projects:
-                    units = [self.catalog.projects[project].unit] if project else u.units
-                    figures = self._figures(u, units, phase, subject, project, sparql)
-                    what = self.describe(u, subject, project)
-                    for unit in units:
-                        figure = figures.get(unit)
-                        name = self.catalog.unit_label(unit)
-                        if figure is None:
-                            missing_units.append((name, phase, what))
-                            continue
-                        src = self.source(figure.doc, figure.table, figure.line)
-                        sources.append(src)
-                        rows.append([name, figure.year, PHASE_LABEL[phase], what, float(figure.amount), src["document"], src["table"], src["line"]])
-                        sentences.append(f"{name}{figure.year}年{PHASE_LABEL[phase]}{what}为{money(figure.amount)}万元{self.cite(src)}")
+        asked = u
+        for dims, phase, subject, project in ((d, p, s, j) for d in (u.asks or [u.dims]) for p in u.phases
+                                      for s in subjects for j in projects):
+            u = replace(asked, dims=dims)
+            units = [self.catalog.projects[project].unit] if project else u.units
+            figures = self._figures(u, units, phase, subject, project, sparql)
+            what = self.describe(u, subject, project)
+            for unit in units:
+                figure = figures.get(unit)
+                name = self.catalog.unit_label(unit)
+                if figure is None:
+                    missing_units.append((name, phase, what))
+                    continue
+                src = self.source(figure.doc, figure.table, figure.line)
+                sources.append(src)
+                rows.append([name, figure.year, PHASE_LABEL[phase], what, float(figure.amount), src["document"], src["table"], src["line"]])
+                sentences.append(f"{name}{figure.year}年{PHASE_LABEL[phase]}{what}为{say_amount(figure, u.money)}{self.cite(src)}")
+        u = asked
+        if not rows and not u.phase_stated and u.phases == ["budget"]:
+            return self._intent_measure(replace(u, phases=["final"], phase_stated=True))  # only a 决算 says it
         year = f"{u.year}年" if u.year else ("上一年度" if u.year_offset else "")
         for name, phase, what in missing_units:
             sentences.append(f"{name}的文件未公开{year}{PHASE_LABEL[phase]}{what}")
@@ -367,7 +389,7 @@ class Asker:
                 src = self.source(figure.doc, figure.table, figure.line)
                 sources.append(src)
                 rows.append([name, entry.name, figure.year, PHASE_LABEL[phase], float(figure.amount), src["document"], src["line"]])
-                sentences.append(f"{name}项目“{entry.name}”{figure.year}年{PHASE_LABEL[phase]}金额为{money(figure.amount)}万元{self.cite(src)}")
+                sentences.append(f"{name}项目“{entry.name}”{figure.year}年{PHASE_LABEL[phase]}金额为{say_amount(figure, u.money)}{self.cite(src)}")
         if not rows:
             return Result("no_data", f"文件未公开项目“{'、'.join(sorted(names))}”的{PHASE_LABEL[u.phases[0]]}金额。", "project", sparql)
         return Result("ok", "；".join(sentences) + "。", "project", sparql, ["单位", "项目", "年度", "阶段", "金额（万元）", "文件", "行"], rows, sources)

@@ -8,6 +8,7 @@ from pathlib import Path
 from budgetkg import cache
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import aliases, canonical, region_prefix
+from budgetkg.ontology.regions import region_chain, region_spellings
 from budgetkg.query.templates import iri as sparql_iri
 from budgetkg.store import Store
 
@@ -51,6 +52,7 @@ class DocumentEntry:
     unit: str
     year: int
     phase: str
+    kind: str = ""  # 部门 or 单位
 
 
 class Catalog:
@@ -92,6 +94,8 @@ class Catalog:
     def load(self) -> None:
         region_names = {row["r"]: row["name"] for row in self.select("""
             SELECT DISTINCT ?r ?name WHERE { GRAPH ?g { ?r a bk:Region ; skos:prefLabel ?name } }""").values()}
+        region_codes = {row["r"]: row["code"] for row in self.select("""
+            SELECT DISTINCT ?r ?code WHERE { GRAPH ?g { ?r a bk:Region ; bk:adminCode ?code } }""").values()}
         for row in self.select("""
             SELECT DISTINCT ?u ?name ?code ?region ?parent WHERE { GRAPH ?g {
               ?u a org:Organization ; skos:prefLabel ?name ; bk:region ?region .
@@ -106,15 +110,20 @@ class Catalog:
         for entry in self.units.values():
             if entry.parent in self.units:
                 self.units[entry.parent].children.append(entry.iri)
+            # a region is known by its own spellings and its ancestors' (上海市普陀区: 普陀区, 上海)
+            code = region_codes.get(entry.region)
+            for region in region_chain(code) if code else []:
+                for spelled in region_spellings(region):
+                    self.regions.setdefault(spelled, entry.region if region.code == code else t.region_iri(region.code))
             self.regions[entry.region_name.removesuffix("市")] = entry.region
         for entry in self.units.values():
             entry.children.sort(key=lambda iri: (self.units[iri].code or "", self.units[iri].name))
         for row in self.select("""
-            SELECT ?d ?title ?file ?unit ?year ?phase WHERE { GRAPH ?d {
+            SELECT ?d ?title ?file ?unit ?year ?phase ?kind WHERE { GRAPH ?d {
               ?d a bk:Document ; dcterms:title ?title ; bk:sourceFile ?file ; bk:unit ?unit ;
-                 bk:fiscalYear ?year ; bk:phase ?phase } }""").values():
+                 bk:fiscalYear ?year ; bk:phase ?phase ; bk:documentKind ?kind } }""").values():
             self.documents[row["d"]] = DocumentEntry(row["d"], row["title"], row["file"], row["unit"], int(row["year"]),
-                                                     row["phase"].rsplit("-", 1)[-1])
+                                                     row["phase"].rsplit("-", 1)[-1], row["kind"][:2])
             if row["unit"] in self.units:
                 self.units[row["unit"]].own_documents.append(row["d"])
         for row in self.select(f"""

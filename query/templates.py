@@ -43,14 +43,14 @@ def observations(slices: list[str], fund: str | None, exptype: str | None, year:
         lines.append(f"  FILTER(?year = {int(year)})")
     # optional patterns filtered afterwards: the slice stays the starting point of the join
     lines.append("  OPTIONAL { ?o bk:fundSource ?fund } OPTIONAL { ?o bk:expenditureType ?exptype }")
-    lines.append("  OPTIONAL { ?o bk:detail ?detail }")
+    lines.append("  OPTIONAL { ?o bk:detail ?detail } OPTIONAL { ?o bk:printedAmount ?printed ; bk:moneyUnit ?money }")
     if fund:
         lines.append(f"  FILTER(?fund = {iri(fund)})")
     if exptype:
         lines.append(f"  FILTER(?exptype = {iri(exptype)})")
     lines.append("}")
     body = "\n  ".join(lines)
-    return SPARQL_PREFIXES + "SELECT ?o ?unit ?year ?amount ?fund ?exptype ?detail ?doc ?table ?line WHERE {\n  " + body + "\n}"
+    return SPARQL_PREFIXES + "SELECT ?o ?unit ?year ?amount ?printed ?money ?fund ?exptype ?detail ?doc ?table ?line WHERE {\n  " + body + "\n}"
 
 
 # Units are described again in every document that names them: parent and children are read with

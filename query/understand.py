@@ -18,6 +18,7 @@ import jieba
 from budgetkg import cache
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import FILLER, aliases, canonical, region_prefix
+from budgetkg.ontology.regions import all_region_spellings
 from budgetkg.query.catalog import Catalog
 
 WORD_FREQ = 200_000  # high enough that a name from the graph is kept as one token
@@ -25,7 +26,7 @@ WORD_FREQ = 200_000  # high enough that a name from the graph is kept as one tok
 INTENT_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("definition", re.compile(r"什么是|是什么意思|指什么|的含义|含义是|的定义|定义是|名词解释|解释一下|是指")),
     ("code", re.compile(r"(?:是|指)(?:什么|哪个|哪一个)(?:科目|分类|编码|代码)?|什么科目|哪个科目|科目名称|对应(?:什么|哪个)")),
-    ("parent", re.compile(r"上级|主管部门|主管单位|隶属|归属|属于哪个|所属部门|上一级")),
+    ("parent", re.compile(r"上级|主管部门|主管单位|隶属|归属|属于哪个|所属部门|上一级|归哪个|由哪个部门|是哪个部门的|哪个部门的下属")),
     ("children", re.compile(r"下属|下级|所属单位|二级单位|有哪些单位|包括哪些单位|各单位|哪些单位|子单位|单位构成")),
     ("staffing", re.compile(r"编制|实有人数|在编|多少人|人员数|人数")),
     ("performance", re.compile(r"绩效|指标|满意度|目标|考核")),
@@ -41,6 +42,9 @@ TOTAL_WORDS = re.compile(r"预算总额|总预算|收支总|总额|总共|一共
 PRONOUNS = re.compile(r"^(?:那|那么|它|其|该单位|这个单位|他们|它的|其的)|它|其上级|该单位")
 BUDGET_QUESTION = re.compile(r"预算|决算|经费|支出|收入|费|资金|拨款|科目|项目|编制|多少|几|金额|万元|上级|下属|单位|部门|执行|结转|采购|公积金|工资|三公")
 CODE = re.compile(r"(?<!\d)\d{3,9}(?!\d)")
+MONEY_WORDS = re.compile(r"亿元|万元|千元|(?<![万千亿单])元")
+# 部门/单位 right after the unit or year ("司法局2026年部门预算", "商务委2025年单位“三公”经费"), not 哪个部门/各单位
+KIND_WORDS = re.compile(r"(?:^|(?<=[＿\d年]))(部门|单位)(?!名称|代码|编码)")
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 TOP_N = re.compile(r"前\s*(\d+|[一二三四五六七八九十])")
 CN_NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
@@ -80,6 +84,10 @@ class Understanding:
     follow_up: bool = False
     all_children: bool = False
     wants_total: bool = False
+    money: str | None = None  # the unit of money the question asks in (元, 万元)
+    asks: list[dict[str, t.Code]] = field(default_factory=list)
+    phase_stated: bool = False  # 预算/决算 named; otherwise a unit's 决算 answers when it has no 预算  # "基本支出和项目支出": one set of dims per figure asked
+    kind: str | None = None  # 部门 or 单位, when the question names the kind of document
 
 
 def normalize_question(question: str) -> str:
@@ -111,7 +119,7 @@ class Understander:
                     self.project_names.setdefault(form, set()).add(project.iri)
         self.term_names = {name: name for name in catalog.terms}
         self.region_names = {name: iri for name, iri in catalog.regions.items()}
-        self.all_regions = {r.removesuffix("市").removesuffix("省"): r for r in t.regions() if len(r) >= 2}
+        self.all_regions = {spelled: regions[0].full_name for spelled, regions in all_region_spellings().items()}
         lexicon = t.lexicon()
         words = set(self.unit_names) | set(self.subject_names) | set(self.project_names) | set(self.term_names) | \
             set(lexicon.entries) | set(self.all_regions)
@@ -157,7 +165,7 @@ class Understander:
             if region:
                 for name, iris in self.unit_names.items():
                     if name in canon and not name.startswith(region.group()):
-                        hits = [i for i in iris if self.catalog.units[i].region_name.startswith(region.group())]
+                        hits = [i for i in iris if region.group() in self.catalog.units[i].region_name]
                         if hits:
                             s = positions[canon.index(name)]
                             found.append(Mention("unit", text[s:s + len(name)], s, s + len(name), hits))
@@ -179,7 +187,7 @@ class Understander:
             # "长沙市的热线中心": a name without its region means the one in the region named
             for mention in found:
                 if region_prefix(canonical(mention.text)) is None:
-                    local = [i for i in mention.targets if any(self.catalog.units[i].region_name.startswith(r) for r in u.regions)]
+                    local = [i for i in mention.targets if any(r in self.catalog.units[i].region_name for r in u.regions)]
                     mention.targets = local or mention.targets
         elif u.unknown_region and found and all(region_prefix(canonical(m.text)) is None for m in found):
             found = []  # "深圳热线中心": a region we hold no documents for
@@ -204,7 +212,7 @@ class Understander:
             for form in aliases(entry.name):
                 if own and form.startswith(own):
                     for other in self.unit_names.get(region + form[len(own):], ()):
-                        if other not in result and self.catalog.units[other].region_name.startswith(region):
+                        if other not in result and region in self.catalog.units[other].region_name:
                             result.append(other)
         return result
 
@@ -255,6 +263,7 @@ class Understander:
             u.mentions.append(Mention("subject", name, start, end, sorted(self.subject_names[name])))
             u.subjects.extend(s for s in sorted(self.subject_names[name]) if s not in u.subjects)
             taken.append((start, end))
+        named: list[t.Code] = []
         for start, end, item in measure_spans:
             if _overlaps((start, end), taken):
                 continue
@@ -264,9 +273,9 @@ class Understander:
             if item.dimension == "detail":
                 u.details.append(item)
             else:
-                from budgetkg.ingest.tables import merge
-
-                u.dims = merge(u.dims, {item.dimension: item})
+                named.append(item)
+                u.dims = t.merge(u.dims, {item.dimension: item})
+        u.asks = separate_asks(named)
 
     def _codes(self, u: Understanding, text: str) -> None:
         for match in CODE.finditer(text):
@@ -306,6 +315,7 @@ class Understander:
                 masked = masked[:m.start] + "＿" * (m.end - m.start) + masked[m.end:]
         final = bool(FINAL_WORDS.search(masked))
         budget = bool(BUDGET_WORDS.search(masked))
+        u.phase_stated = final or budget
         if final and budget and ("和" in masked or "与" in masked or "分别" in masked or "对比" in masked or "比较" in masked):
             u.phases = ["budget", "final"]
         elif final and not re.search(r"执行率|完成率", masked):
@@ -313,6 +323,10 @@ class Understander:
         else:
             u.phases = ["budget"] if not final else ["final"]
         u.wants_total = bool(TOTAL_WORDS.search(masked))
+        money = MONEY_WORDS.search(masked)
+        u.money = money.group() if money else None
+        kind = KIND_WORDS.search(masked)
+        u.kind = kind.group(1) if kind else None
 
     def _intent(self, u: Understanding, text: str) -> None:
         masked = text
@@ -361,6 +375,29 @@ class Understander:
                 u.intent = "project"
             elif u.units or u.subjects or u.dims or u.projects or u.follow_up:
                 u.intent = "measure"
+
+
+def separate_asks(named: list[t.Code]) -> list[dict[str, t.Code]]:
+    """The figures a question asks for: one, unless it names two values of one dimension
+    ("基本支出和项目支出", "三公经费…其中公务接待费"), then one per value, each with the rest."""
+    by_dimension: dict[str, list[t.Code]] = {}
+    for item in named:
+        if item.notation in t.GENERAL_MEASURES and any(o.dimension == "measure" and o.notation not in t.GENERAL_MEASURES for o in named):
+            continue  # "三公经费支出": 支出 only says what kind of figure 三公经费 is
+        values = by_dimension.setdefault(item.dimension, [])
+        if item not in values:
+            values.append(item)
+    broader = t.broader_codes()
+    for dimension, values in by_dimension.items():  # "基本支出中人员经费和公用经费": the parts, not the whole
+        by_dimension[dimension] = [v for v in values if not any(broader.get(o.iri) == v.iri for o in values)] or values
+    several = [d for d, values in by_dimension.items() if len(values) > 1]
+    if len(several) != 1:
+        dims: dict[str, t.Code] = {}
+        for item in named:
+            dims = t.merge(dims, {item.dimension: item})
+        return [dims] if dims else []
+    common = {d: values[0] for d, values in by_dimension.items() if d != several[0]}
+    return [{**common, several[0]: value} for value in by_dimension[several[0]]]
 
 
 def canonical_with_positions(text: str) -> tuple[str, list[int]]:
