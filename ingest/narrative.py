@@ -15,6 +15,7 @@ from budgetkg.ingest.units import split_code
 from budgetkg.ingest.layout import Paragraph
 from budgetkg.ingest.facts import Change, Execution, GlossaryTerm, ParsedDocument, Subject, TableInfo
 from budgetkg.ingest.amounts import amount
+from budgetkg.ingest.claims import ClaimReader
 from budgetkg.ingest.tables import TableReader, label_dims
 from budgetkg.ontology.terms import code, functional_classes, merge, normalize
 
@@ -34,6 +35,7 @@ _EXECUTION = re.compile(
 )
 _KEY_PROJECT = re.compile(rf"(?:重点项目)[:：](?P<name>[^，,。：:]{{2,40}})[，,]\s*预算资金(?P<amount>{NUMBER})万元")
 _GLOSSARY_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[.、．])\s*\**(?P<term>[^：:。]{2,60}?)\**[：:]\**\s*(?P<definition>.*)$")
+_ITEM_START = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|#)")
 _HEADING = re.compile(r"^(?:#+\s*)?\**\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 
 
@@ -49,8 +51,8 @@ class Text:
             text = squeeze(paragraph.text)
             if re.fullmatch(r"[-–—]\s*\d+\s*[-–—]", text):
                 continue  # a page number between the two halves of a wrapped sentence
-            # a wrapped PDF line continues its sentence; a paragraph or heading ends it
-            if parts and (not wrapped or re.search(r"[。：:；;！!？?]$", parts[-1]) or len(parts[-1]) < 25):
+            # a wrapped PDF line continues its sentence; a sentence's end or a numbered item ends it
+            if parts and (not wrapped or re.search(r"[。：:；;！!？?]$", parts[-1]) or _ITEM_START.match(text)):
                 parts[-1] += "\n"
                 position += 1
             self.offsets.append(position)
@@ -81,14 +83,12 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def read_narrative(document: ParsedDocument, paragraphs: list[Paragraph], reader: TableReader) -> None:
-    text = Text(paragraphs, wrapped=document.layout == "text")
+    # text extracted from a PDF keeps the page's line breaks inside sentences
+    text = Text(paragraphs, wrapped=document.layout in {"text", "pdf"})
     _staffing(document, text)
     _functions(document, paragraphs)
-    _changes(document, text, reader)
-    _executions(document, text, reader)
     _key_projects(document, text, reader)
-    _subject_amounts(document, text, reader)
-    _stated_amounts(document, text, reader)
+    ClaimReader(document, reader, text).read()
     _glossary(document, paragraphs)
 
 

@@ -191,11 +191,11 @@ class TableReader:
 
     def fact(self, value: Decimal, unit: Unit, dims: dict[str, Code], details: tuple[Code, ...], info: TableInfo,
              line: int, column: int, column_label: str, row_label: str, subject: Subject | None = None,
-             project: Project | None = None) -> None:
-        """Record a figure as printed (`value`, in the table's money unit)."""
+             project: Project | None = None, year: int | None = None) -> None:
+        """Record a figure as printed (`value`, in the table's money unit), of the document's year unless another is given."""
         dims = dict(dims)
         phase = dims.pop("phase").notation if "phase" in dims else self.doc.phase
-        year = self.doc.year
+        year = year or self.doc.year
         if phase.startswith("prior-"):
             phase, year = phase.removeprefix("prior-"), year - 1
         if "measure" not in dims and ("exptype" in dims or subject is not None or project is not None):

@@ -276,7 +276,7 @@ def test_malformed_amounts_warn_with_file_and_line_and_give_no_figure(tmp_path):
 def test_a_corrected_version_replaces_the_original(store, tmp_path):
     original = corpus_file("003").read_text(encoding="utf-8")
     corrected = tmp_path / "003-corrected.txt"
-    corrected.write_text(original.replace("2,470.15", "2,471.15"), encoding="utf-8")
+    corrected.write_text(original.replace("2,470.15", "2,471.15").replace("2470.15", "2471.15"), encoding="utf-8")
     documents_before = store.select(SPARQL_PREFIXES + "SELECT ?d WHERE { GRAPH ?d { ?d a bk:Document } }").rows
     report = ingest(store, [corrected])[0]
     assert report.replaced == [corpus_file("003").name] and "replaces the earlier version" in report.summary()

@@ -1,0 +1,314 @@
+"""The figures a disclosure's text states, each tied to what it describes.
+
+The text restates the tables in sentences, and adds what they lack (the previous year, reasons):
+
+    2024年单位收支总预算1,113.42万元，同比增加79.80万元，同比增长7.72%。
+    公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元。…2025年当年预算执行数为1690.69万元，
+        2026年预算安排1672.67万元，比2025年预算执行数减少1.07%。主要原因是：部分人员退休。
+    一般公共预算财政拨款支出年初预算为 4628.17 万元，支出决算为 4733.14 万元，完成年初预算的 102.27%。
+    “三公”经费支出预算0.22万元，比2023年预算0.28万元，同比减少0.06万元，同比下降21.43%。
+
+A sentence is read clause by clause (split at ，；：).  A clause names what it is about before its
+figure; one that does not ("同比增加79.80万元") is about what the clause before it named.  Its
+words say which figure it is: an amount (预算安排, 决算为, 执行数为 — of the year it names, else the
+document's), a change against an earlier year (比/较…增加/减少 N万元, 增长/下降 X%, 持平), or
+决算 against 年初预算 (完成年初预算的 X%).  What it is about is read with the vocabulary's wordings
+(三公经费, 基本支出, 一般公共预算财政拨款收入 …) or as a 类/款/项 path; a clause whose subject
+cannot be told gives no figure.  Each sentence's amounts become figures of the text (table 0),
+its change a `Change`, its 年初预算/决算 pair an `Execution`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budgetkg.ingest.amounts import amount
+from budgetkg.ingest.facts import Change, Execution, ParsedDocument, Project, Subject, TableInfo
+from budgetkg.ingest.tables import TableReader
+from budgetkg.ontology.terms import GENERAL_MEASURES, Code, code, functional_classes, lexicon, merge, normalize
+
+NUMBER = r"\d[\d,]*(?:\.\d+)?"
+_AMOUNT = re.compile(rf"(?P<value>{NUMBER})万元")
+_RATE = re.compile(rf"(?P<value>{NUMBER})%")
+_FIGURE = re.compile(rf"{NUMBER}(?:万元|%)")
+_CLAUSE_END = re.compile(r"[，；;：:]|,(?!\d)")  # not the comma of 1,113.42
+_SENTENCE_END = re.compile(r"[。\n]")
+_YEAR = re.compile(r"(?<!\d)(20\d{2})年")
+_COMPARED = re.compile(r"^(?:比|较|与|同比)|(?:比|较|与)(?:上年|去年|上一年|20\d{2}年|同期)|相比|同比")
+_COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|20\d{2}年|同期|年初|预算)|同比")
+_VERB = re.compile(r"(?P<up>增加|增长|上升|提高)|(?P<down>减少|下降|降低)")
+_FLAT = re.compile(r"持平|不变|相同")
+_EXECUTION_RATE = re.compile(rf"(?:完成(?:年初)?预算(?:数)?的?|执行率为?|预算执行率为?)(?P<value>{NUMBER})%")
+_SHARE = re.compile(r"占")
+_BUDGET_WORDS = re.compile(r"年初预算|预算数|预算安排|预算为|预算|安排")
+_FINAL_WORDS = re.compile(r"决算|执行数|实际支出|实际执行|支出数")
+_PRIOR_BUDGET = re.compile(r"年初预算|全年预算")  # in a 决算: the budget the outturn is measured against
+_NUMBERING = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)+")
+# words around a topic that name nothing: years, who speaks, connectives
+_NOISE = re.compile(r"20\d{2}\s*年度?|本年度|当年|全年|本年(?!收入|支出)|本单位|本部门|我单位|我部门|其中|主要用于|具体|如下|情况|说明|[“”\"'：:]")
+# words a topic may carry besides the vocabulary's: they do not make it something else
+_FILLER = re.compile(r"单位|部门|总|共计|合计|总计|安排|的|为|是|数|额|全部|为|了|用于|按|分|类|年初|年末|当年|实际|完成")
+_TRAILING = re.compile(r"(?:为|是|共|共计)?(?:年初预算|预算数|预算|决算数|决算|执行数|支出决算)?(?:为|是)?$")
+# a level's name may hold a bracketed word of its own: 政府办公厅（室）及相关机构事务（款）
+_PATH = re.compile(r"((?:[^（(）)，。；]|[（(][^类款项（()）]{1,3}[）)])+?)[（(](?:\d{1,3})?(类|款|项)[）)]")
+_REASON = re.compile(r"^[^。]*?(?:主要原因|原因)(?:是|为|如下)?[:：]?(?P<reason>[^。]+)")
+
+
+@dataclass
+class Topic:
+    """What a clause talks about: a subject of the code lists, or dimensions (measure, fund, type)."""
+
+    label: str
+    dims: dict[str, Code]
+    subject: Subject | None = None
+    project: Project | None = None
+    details: tuple[Code, ...] = ()
+
+
+@dataclass
+class Sentence:
+    start: int
+    text: str
+    topic: Topic | None = None
+    amounts: list[tuple[int, Decimal, str, int]] = field(default_factory=list)  # offset, value, phase, year
+    change: Decimal | None = None
+    rate: Decimal | None = None
+    previous: Decimal | None = None
+    budget: Decimal | None = None
+    final: Decimal | None = None
+    execution_rate: Decimal | None = None
+
+
+class ClaimReader:
+    """Reads the figures of one document's text into its ParsedDocument."""
+
+    def __init__(self, document: ParsedDocument, reader: TableReader, text: "TextLike") -> None:
+        self.doc = document
+        self.reader = reader
+        self.text = text
+        self.unit_words = {normalize(document.unit.name)} | {normalize(u.name) for u in document.units.values()}
+        self._info: TableInfo | None = None
+
+    def read(self) -> None:
+        stream = self.text.text
+        start = 0
+        previous: Sentence | None = None
+        for match in _SENTENCE_END.finditer(stream + "\n"):
+            sentence = Sentence(start, stream[start:match.start()])
+            if sentence.text.strip():
+                self.read_sentence(sentence, previous)
+                self.emit(sentence, match.end())
+                if sentence.topic is not None:  # a reason or an aside between keeps what was talked about
+                    previous = sentence
+            start = match.end()
+
+    # ------------------------------------------------------------ one sentence
+    def read_sentence(self, sentence: Sentence, previous: Sentence | None) -> None:
+        position = 0
+        topic: Topic | None = None
+        for clause_match in _CLAUSE_END.finditer(sentence.text + "，"):
+            clause = sentence.text[position:clause_match.start()]
+            offset = sentence.start + position
+            position = clause_match.end()
+            if clause.lstrip().startswith("占"):
+                continue  # "占支出总预算75.81%": a share of something else, not a new subject
+            if not _FIGURE.search(clause):
+                named = self.topic(clause) if sentence.topic is None else None
+                if named is not None:  # "…（类）…（款）…（项），主要用于…" before its figures; not "收入全部为…" after them
+                    topic = named
+                continue
+            bare = _NUMBERING.sub("", clause)
+            first = _FIGURE.search(bare)
+            head = bare[:first.start()] if first else bare
+            head = head[:compared.start()] if (compared := _COMPARISON.search(head)) else head
+            named = self.topic(head)
+            if named is not None:
+                topic = named
+            elif topic is None and previous is not None and _COMPARED.search(clause) and previous.topic is not None:
+                topic = previous.topic  # "…0.22万元。比上年增加…": the sentence before named it
+            if topic is None:
+                continue
+            if sentence.topic is None:
+                sentence.topic = topic
+            elif topic is not sentence.topic and sentence.amounts:
+                # a second subject in one sentence ("其中：基本支出…，项目支出…") is its own claim
+                self.emit(sentence, None)
+                sentence.topic, sentence.amounts = topic, []
+                sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = None
+                sentence.execution_rate = None
+            self.read_clause(sentence, clause, offset)
+
+    def read_clause(self, sentence: Sentence, clause: str, offset: int) -> None:
+        year_match = _YEAR.search(clause)
+        year = int(year_match.group(1)) if year_match else self.doc.year
+        execution = _EXECUTION_RATE.search(clause)
+        if execution:
+            sentence.execution_rate = amount(execution["value"])
+            return
+        compared = bool(_COMPARED.search(clause))
+        amount_match = _AMOUNT.search(clause)
+        rate_match = _RATE.search(clause)
+        verb = _VERB.search(clause)
+        if _SHARE.search(clause) and rate_match and not compared:
+            return  # "占支出总预算75.81%": a share, not this topic's figure
+        if compared and re.match(r"^(?:比|较)(?:年初)?预算", clause):
+            return  # "比预算减少5.98万元": 决算 against this year's budget, not a change from last year
+        if compared or (rate_match and verb):
+            if _FLAT.search(clause) and verb is None:
+                sentence.change = Decimal(0)
+                if sentence.rate is None:
+                    sentence.rate = Decimal(0)
+                return
+            sign = Decimal(-1) if verb is not None and verb["down"] else Decimal(1)
+            if amount_match and (verb is None or amount_match.start() < verb.start()):
+                # "比2023年预算0.28万元": the earlier year's figure itself
+                sentence.previous = amount(amount_match["value"])
+                if sentence.previous is not None and year != self.doc.year:
+                    sentence.amounts.append((offset + amount_match.start(), sentence.previous, self.phase_of(clause), year))
+                if verb is None:
+                    return
+                rest = clause[verb.start():]
+                amount_match, rate_match = _AMOUNT.search(rest), _RATE.search(rest)
+            if amount_match and (value := amount(amount_match["value"])) is not None:
+                sentence.change = sign * value
+            if rate_match and (value := amount(rate_match["value"])) is not None:
+                sentence.rate = sign * value
+            return
+        if amount_match is None:
+            return
+        value = amount(amount_match["value"])
+        if value is None:
+            return
+        phase = self.phase_of(clause)
+        if _PRIOR_BUDGET.search(clause):
+            sentence.budget = value
+        elif _FINAL_WORDS.search(clause) and self.doc.phase == "final":
+            sentence.final = value
+        if year < self.doc.year and phase == "final":
+            sentence.previous = value  # "2025年当年预算执行数为1690.69万元": last year's outturn
+        sentence.amounts.append((offset + amount_match.start(), value, phase, year))
+
+    def phase_of(self, clause: str) -> str:
+        if _FINAL_WORDS.search(clause) and not re.search(r"年初预算", clause):
+            return "final"
+        if _BUDGET_WORDS.search(clause):
+            return "budget"
+        return self.doc.phase
+
+    # ------------------------------------------------------------ what a clause is about
+    def topic(self, words: str) -> Topic | None:
+        words = _NUMBERING.sub("", words)
+        path = _PATH.findall(words)
+        if path:
+            subject = self.subject_from_path([name for name, _ in path])
+            if subject is not None:
+                return Topic(subject.label, {"measure": code("measure", "expenditure")}, subject)
+        label = _NOISE.sub("", words)
+        for unit_word in self.unit_words:
+            label = label.replace(unit_word, "")
+        label = label.strip("，,、 ")
+        if len(label) < 2:
+            return None
+        bare = _TRAILING.sub("", label)
+        project = self.project_named(bare)
+        if project is not None:
+            return Topic(project.name, {"measure": code("measure", "expenditure")}, project=project)
+        found = lexicon().find(label)
+        dims: dict[str, Code] = {}
+        details: list[Code] = []
+        for _, _, item in found:
+            if item.dimension == "phase":
+                continue  # 预算/决算 say which figure, not what it is about
+            if item.dimension == "detail":
+                details.append(item)
+            else:
+                dims = merge(dims, {item.dimension: item})
+        # mostly the vocabulary's words: "按支出功能分类科目划分" is a heading, not 支出
+        covered = sum(end - start for start, end, _ in found)
+        rest = _FILLER.sub("", normalize(label))
+        vocabulary = bool(dims) and len(rest) - covered <= 3
+        measure = dims.get("measure")
+        if vocabulary and measure is not None and measure.notation not in GENERAL_MEASURES:
+            return Topic(label, dims, details=tuple(details))  # 公务接待费 is the measure, not the 经济分类 item
+        subject = self.subject_from_path([bare]) if bare else None
+        if subject is not None:
+            return Topic(subject.label, {"measure": code("measure", "expenditure")}, subject)
+        if not vocabulary:
+            return None
+        if "measure" not in dims:
+            if "exptype" in dims or "支出" in label:
+                dims = merge(dims, {"measure": code("measure", "expenditure")})
+            elif "收入" in label or "fund" in dims:
+                dims = merge(dims, {"measure": code("measure", "income")})
+        return Topic(label, dims, details=tuple(details))
+
+    def project_named(self, label: str) -> Project | None:
+        """A project by its name, or by the start of it ("一个号码管服务项目自评综述" → 一个号码管服务运行管理费)."""
+        key = normalize(label)
+        named = next((p for p in self.doc.projects.values() if normalize(p.name) == key), None)
+        if named is not None or len(key) < 4:
+            return named
+        short = re.sub(r"(?:项目)?(?:绩效)?自评(?:综述|结果|情况)?$|项目$", "", key)
+        if short == key or len(short) < 4:
+            return None
+        return next((p for p in self.doc.projects.values() if normalize(p.name).startswith(short)), None)
+
+    def subject_from_path(self, names: list[str]) -> Subject | None:
+        """The subject a 类/款/项 path (or a bare name) names: its last level, told apart by the levels above."""
+        key = normalize(names[-1])
+        matches = [s for s in self.doc.subjects.values() if normalize(s.label) == key]
+        if len(matches) > 1 and len(names) > 1:
+            parents = {normalize(n) for n in names[:-1]}
+            matches = [s for s in matches if any(normalize(p.label) in parents for p in self.doc.subjects.values()
+                                                 if s.code.startswith(p.code) and p.code != s.code)] or matches
+        if matches:
+            return sorted(matches, key=lambda s: (s.scheme != "func", len(s.code)))[0]
+        if len(names) == 1 and key in functional_classes():
+            return self.doc.subjects.get(("func", functional_classes()[key])) or Subject("func", functional_classes()[key], names[0])
+        return None
+
+    # ------------------------------------------------------------ figures, changes, executions
+    def emit(self, sentence: Sentence, end: int | None) -> None:
+        topic = sentence.topic
+        if topic is None:
+            return
+        line = self.text.line_at(sentence.start)
+        for offset, value, phase, year in sentence.amounts:
+            dims = {**topic.dims, "phase": code("phase", phase)}
+            self.reader.fact(value, topic.project.unit if topic.project else self.doc.unit, dims, topic.details, self.info(),
+                             self.text.line_at(offset), offset, "正文", f"{topic.label}（正文）", subject=topic.subject,
+                             project=topic.project, year=year)
+        current = next((v for _, v, _, year in sentence.amounts if year == self.doc.year), None)
+        reason = self.reason(sentence, end)
+        if sentence.change is not None or sentence.rate is not None:
+            change = sentence.change
+            if change is None and current is not None and sentence.previous is not None:
+                change = current - sentence.previous
+            self.doc.changes.append(Change(self.doc.unit, topic.label, {k: v for k, v in topic.dims.items() if k != "phase"},
+                                           topic.subject, current, change, sentence.rate, sentence.previous, reason, line))
+        if sentence.execution_rate is not None or (sentence.budget is not None and sentence.final is not None):
+            self.doc.executions.append(Execution(self.doc.unit, topic.label, topic.subject, topic.project, sentence.budget,
+                                                 sentence.final, sentence.execution_rate, reason, line))
+
+    def reason(self, sentence: Sentence, end: int | None) -> str | None:
+        """'…主要原因是：…' later in the sentence, or in the sentence after it."""
+        for window in (sentence.text, self.text.text[end:end + 300] if end is not None else ""):
+            match = re.search(r"(?:主要原因|原因)(?:是|为|如下)?[:：]?(?P<reason>[^。]+)", window)
+            if match and (window is sentence.text or match.start() < 12):
+                return match["reason"].strip("，,：: ") or None
+        return None
+
+    def info(self) -> TableInfo:
+        """Figures the text states are filed under table 0, "正文" (the body text)."""
+        if self._info is None:
+            self._info = next((t for t in self.doc.tables if t.number == 0), None) or TableInfo(0, "正文", 0)
+            if self._info not in self.doc.tables:
+                self.doc.tables.append(self._info)
+        return self._info
+
+
+class TextLike:  # the narrative's joined text with line numbers (narrative.Text)
+    text: str
+
+    def line_at(self, offset: int) -> int: ...
