@@ -34,7 +34,7 @@ _EXECUTION = re.compile(
     rf"(?:[，,]\s*(?:完成年初预算的?|执行率为?)(?P<rate>{NUMBER})\s*%)?"
 )
 _KEY_PROJECT = re.compile(rf"(?:重点项目)[:：](?P<name>[^，,。：:]{{2,40}})[，,]\s*预算资金(?P<amount>{NUMBER})万元")
-_GLOSSARY_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[.、．])\s*\**(?P<term>[^：:。]{2,60}?)\**[：:]\**\s*(?P<definition>.*)$")
+_GLOSSARY_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)])\s*\**(?P<term>[^：:。]{2,60}?)\**[：:]\**\s*(?P<definition>.*)$")
 _ITEM_START = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|#)")
 _HEADING = re.compile(r"^(?:#+\s*)?\**\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 
