@@ -42,6 +42,7 @@ _FLAT = re.compile(r"持平|不变|相同")
 _EXECUTION_RATE = re.compile(rf"(?:完成(?:年初)?预算(?:数)?的?|执行率为?|预算执行率为?)(?P<value>{NUMBER})%")
 _SHARE = re.compile(r"占")
 _BUDGET_WORDS = re.compile(r"年初预算|预算数|预算安排|预算为|预算|安排")
+_FUND_WORDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|部门预算|单位预算|预算单位|预算主管部门")
 _FINAL_WORDS = re.compile(r"决算|执行数|实际支出|实际执行|支出数")
 _PRIOR_BUDGET = re.compile(r"年初预算|全年预算")  # in a 决算: the budget the outturn is measured against
 _NUMBERING = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)+")
@@ -190,6 +191,7 @@ class ClaimReader:
         sentence.amounts.append((offset + amount_match.start(), value, phase, year))
 
     def phase_of(self, clause: str) -> str:
+        clause = _FUND_WORDS.sub("", clause)  # the 预算 of 一般公共预算 is a fund's name, not the phase
         if _FINAL_WORDS.search(clause) and not re.search(r"年初预算", clause):
             return "final"
         if _BUDGET_WORDS.search(clause):

@@ -175,7 +175,10 @@ class Layout:
             # a sheet or page carries its title and its 单位 line in its first rows
             while start < len(grid.rows):
                 texts = [c for c in grid.rows[start].cells if c.strip()]
-                if not texts or len(texts) > 2 or any(is_amount(t) for t in texts):
+                if not texts:
+                    start += 1
+                    continue
+                if len(texts) > 2 or any(is_amount(t) for t in texts):
                     break
                 joined = " ".join(texts)
                 title = title_of(texts[0]) if len(texts) == 1 else None

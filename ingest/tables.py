@@ -153,6 +153,39 @@ def columns_for(block: Block, title_dims: dict[str, Code]) -> list[Column]:
     return columns
 
 
+LABEL_ROLES = {"subject_code", "code_lei", "unit_code", "name", "unit_name", "project", "unit_or_project"}
+
+
+def side_by_side(block: Block) -> list[Block]:
+    """A grid printing two tables' columns side by side (人员经费: 科目编码 科目名称 金额 | 公用经费: 科目编码
+    科目名称 金额) as one block per group; any other grid as itself.  A group starts where a label
+    column (code, name, unit, project) repeats after figure columns."""
+    if block.layout != "tab" or not block.header:
+        return [block]
+    columns = columns_for(block, {})
+    starts = [0]
+    seen: set[str] = set()
+    after_values = False
+    for column in columns:
+        if column.role in LABEL_ROLES:
+            if column.role in seen and after_values:
+                starts.append(column.index)
+                seen, after_values = set(), False
+            seen.add(column.role)
+        elif column.role == "value":
+            after_values = True
+    if len(starts) == 1:
+        return [block]
+    bounds = list(zip(starts, starts[1:] + [len(columns)]))
+
+    def cut(rows: list[Row], start: int, end: int) -> list[Row]:
+        return [Row(r.line, r.cells[start:end], r.page) for r in rows]
+
+    return [Block(block.title, block.title_line, block.layout, cut(block.header, s, e),
+                  [r for r in cut(block.body, s, e) if any(c.strip() for c in r.cells)], block.number, block.money, block.spans)
+            for s, e in bounds]
+
+
 class TableReader:
     """Reads the blocks of one document into its ParsedDocument."""
 
@@ -231,7 +264,8 @@ class TableReader:
         elif block.layout == "text":
             self.read_text_grid(block, info, title_dims, tuple(title_details))
         else:
-            self.read_grid(block, info, title_dims, tuple(title_details))
+            for group in side_by_side(block):
+                self.read_grid(group, info, title_dims, tuple(title_details))
 
     @staticmethod
     def is_form(block: Block) -> bool:
@@ -419,6 +453,9 @@ class TableReader:
                     owner = self.units.get(None, by_role["unit_name"], row.line)
                 project = current_project = self.project(owner, by_role["project"], row.line)
             code_text = by_role.get("subject_code", "")
+            for level in ("code_kuan", "code_xiang"):  # 款 and 项 are two digits; an export may drop the 0 ("301 | 2")
+                if by_role.get(level, "").isdigit() and len(by_role[level]) == 1:
+                    by_role[level] = by_role[level].zfill(2)
             if "code_lei" in by_role or "code_kuan" in by_role or "code_xiang" in by_role:
                 lei = by_role.get("code_lei", lei if "code_kuan" in by_role else "")
                 if "code_kuan" in by_role:

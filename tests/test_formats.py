@@ -77,3 +77,16 @@ def test_a_folder_ingest_reads_every_format(tmp_path):
     reports = ingest(open_store("memory"), [tmp_path])
     assert sorted(r.path.name for r in reports) == ["sfj_2026_dept_budget.xls", "unit.pdf"]
     assert all(r.error is None for r in reports)
+
+
+def test_tables_printed_side_by_side_are_read_as_two(tmp_path):
+    """人员经费 and 公用经费 in two column groups of one grid, each with its own code and name columns."""
+    path = tmp_path / "side.txt"
+    path.write_text("长沙市某中心2024年单位预算\n2024年一般公共预算基本支出表\n单位：万元\n"
+                    "人员经费\t\t\t公用经费\t\t\n科目编码\t科目名称\t金额\t科目编码\t科目名称\t金额\n"
+                    "301\t工资福利支出\t100.00\t302\t商品和服务支出\t20.00\n"
+                    "30101\t基本工资\t60.00\t30201\t办公费\t5.00\n"
+                    "30102\t津贴补贴\t40.00\t30211\t差旅费\t15.00\n", encoding="utf-8")
+    facts = {(f.subject.code, f.dims["exptype"].notation, str(f.printed)) for f in parse_file(path).facts if f.table}
+    assert facts == {("301", "personnel", "100.00"), ("30101", "personnel", "60.00"), ("30102", "personnel", "40.00"),
+                     ("302", "public", "20.00"), ("30201", "public", "5.00"), ("30211", "public", "15.00")}
