@@ -90,6 +90,7 @@ class ClaimReader:
         self.text = text
         self.unit_words = {normalize(document.unit.name)} | {normalize(u.name) for u in document.units.values()}
         self._info: TableInfo | None = None
+        self._topics: dict[str, Topic | None] = {}
 
     def read(self) -> None:
         stream = self.text.text
@@ -200,6 +201,12 @@ class ClaimReader:
 
     # ------------------------------------------------------------ what a clause is about
     def topic(self, words: str) -> Topic | None:
+        """What a clause's words before its figure name (a sentence's words recur: read each once)."""
+        if words not in self._topics:
+            self._topics[words] = self._topic(words)
+        return self._topics[words]
+
+    def _topic(self, words: str) -> Topic | None:
         words = _NUMBERING.sub("", words)
         path = _PATH.findall(words)
         if path:

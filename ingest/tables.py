@@ -194,6 +194,7 @@ class TableReader:
         self.units = Units(document)
         self._cells: set[tuple[int, int, int]] = set()
         self.pages: dict[int, int] = {}  # line → page, for documents with pages
+        self._columns_of: tuple[Block, list[Column]] | None = None
 
     # ------------------------------------------------------------ helpers
     def warn(self, line: int, message: str) -> None:
@@ -359,10 +360,16 @@ class TableReader:
             sides.append(current)
         return sides
 
+    def _columns(self, block: Block) -> list[Column]:
+        """A block's columns, worked out once per block (a 收支总表 asks for them on every row)."""
+        if self._columns_of is None or self._columns_of[0] is not block:
+            self._columns_of = (block, columns_for(block, {}))
+        return self._columns_of[1]
+
     def pair_cells(self, block: Block, row: Row, sides: list[list[Column]]) -> list[tuple[int, str, list[str], list[Column]]]:
         if block.layout == "tab":
             result = []
-            columns = columns_for(block, {})
+            columns = self._columns(block)
             label_indexes = [c.index for c in columns if c.path and is_pair_label(c.path[-1])
                              and not (c.index and columns[c.index - 1].path and is_pair_label(columns[c.index - 1].path[-1]))]
             for side_index, start in enumerate(label_indexes):
