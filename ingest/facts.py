@@ -120,6 +120,7 @@ class TableInfo:
     observations: int = 0
     money: str = "万元"  # the unit its figures are printed in
     page: int | None = None
+    note: str = ""  # the 注 under it, which may say why it is empty
 
 
 @dataclass

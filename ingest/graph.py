@@ -45,7 +45,7 @@ BK = {name: N(t.BK[name]) for name in (
     "phase", "measure", "fundSource", "expenditureType", "functionalSubject", "economicSubject", "project",
     "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
     "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "reason", "executionRate",
-    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page",
+    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page", "note",
 )}
 DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
 QB_OBSERVATION, QB_DATASET, QB_SLICE, QB_MEMBER = (N(t.QB.Observation), N(t.QB.dataSet), N(t.QB.Slice), N(t.QB.observation))
@@ -113,6 +113,9 @@ class GraphBuilder:
             add(table, BK["tableNumber"], integer(info.number))
             add(table, BK["line"], integer(info.line))
             add(table, N(DCT + "isPartOf"), d)
+            add(table, BK["page"], integer(info.page) if info.page else None)
+            add(table, BK["note"], text(info.note) if info.note else None)
+            add(table, BK["moneyUnit"], node(t.money_units()[info.money].iri) if info.money != "万元" else None)
         for unit in doc.units.values():
             self.add_unit(unit, region)
         for subject in doc.subjects.values():

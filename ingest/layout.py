@@ -25,6 +25,7 @@ _MARKDOWN = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?\s*|\s*(?:\*\*)?\s*$")
 _TITLE_WORDS = ("收支", "收入", "支出", "预算", "决算", "三公", "采购", "购买服务", "绩效", "项目")
 _TITLE_STOP = re.compile(r"[。；;：:，,]|（表\d+）|\(表\d+\)|^[-•]")
 _NOTE = re.compile(r"^\s*注[:：]")
+_TABLE_NOTE = re.compile(r"^\s*(?:注|说明)\s*[:：]")
 _PAGE_HEADER = re.compile(r"^\s*(?:金额单位|单位名称|部门名称|单位[:：]\s*万元|\(\d{4}\s*年度\)|（\d{4}\s*年度）|单位公开表|公开\d+表|表\s*\d+$)")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*\d+\s*[-–—]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
 _MONEY = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|亿元)(?![\u4e00-\u9fff])")
@@ -67,6 +68,7 @@ class Block:
     number: int = 0
     money: str = DEFAULT_MONEY  # 元 or 万元, as the table's 单位 line says
     spans: bool = False  # the header's merged cells are known (each spanned column carries its text)
+    note: str = ""  # the 注 printed under it
 
     @property
     def last_line(self) -> int:
@@ -144,6 +146,15 @@ class Layout:
         self.blocks = [b for b in self.blocks if b.header or b.body]
         for number, block in enumerate(self.blocks, start=1):
             block.number = number
+        self._attach_notes()
+
+    def _attach_notes(self) -> None:
+        """A '注：…' or '说明：…' line right under a table is its note ("本表无数据" explains an empty table)."""
+        starts = [b.title_line for b in self.blocks[1:]] + [10**9]
+        for block, next_start in zip(self.blocks, starts):
+            notes = [clean(p.text) for p in self.paragraphs
+                     if block.last_line < p.line < min(next_start, block.last_line + 6) and _TABLE_NOTE.match(p.text)]
+            block.note = " ".join(notes)
 
     def _note_money(self, text: str) -> bool:
         unit = money_unit(text)

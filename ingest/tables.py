@@ -249,7 +249,7 @@ class TableReader:
     def read(self, block: Block) -> None:
         self.pages.update({row.line: row.page for row in block.header + block.body if row.page is not None})
         info = TableInfo(block.number, block.title, block.title_line, money=block.money, page=self.pages.get(block.title_line)
-                         or next((r.page for r in block.header + block.body if r.page is not None), None))
+                         or next((r.page for r in block.header + block.body if r.page is not None), None), note=block.note)
         self.doc.tables.append(info)
         title_dims, title_details = label_dims(re.sub(r"^.*?\d{4}\s*年度?", "", block.title))
         if "measure" in title_dims and title_dims["measure"].notation.endswith("-total"):
