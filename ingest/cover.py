@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from budgetkg.ingest.document import Document, squeeze
+from budgetkg.ingest.document import Document, Grid, Line, squeeze
 from budgetkg.ingest.errors import DocumentError
-from budgetkg.ingest.facts import ParsedDocument, Unit
+from budgetkg.ingest.facts import NameMention, ParsedDocument, Unit
 from budgetkg.ingest.layout import Layout
 from budgetkg.ingest.units import split_code
 from budgetkg.ontology.regions import Region, find_region
@@ -125,7 +125,35 @@ def identify(document: Document, layout: Layout) -> ParsedDocument:
         region_code=region.code,
     )
     parsed.units[unit.key] = unit
+    parsed.name_mentions = name_mentions(document, layout, name)
     return parsed
+
+
+_HEADING_NAME = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分[：:\s]*)?(?P<name>[^\s、：:]{4,40}?)(?:（部门）|（单位）)?"
+                           r"(?:主要职能|机构设置|概况|部门概况|单位概况)$")
+
+
+def name_mentions(document: Document, layout: Layout, cover_name: str) -> list[NameMention]:
+    """Where the document names its unit: the cover, each table's 编制部门/单位名称 line, and the text's
+    headings ("上海市普陀区司法局主要职能"), so that a name printed differently can be found."""
+    found = [NameMention("cover", cover_name, _first_line(document, cover_name))]
+    for item in document.items:
+        rows = [(item.number, item.text)] if isinstance(item, Line) else [(r.number, " ".join(r.cells)) for r in item.rows[:3]]
+        for number, text in rows:
+            # before squeezing: "编制部门：上海市普陀区司法局 单位：元" ends the name at the space
+            for match in _LABELLED.finditer(text):
+                found.append(NameMention("table" if isinstance(item, Grid) or number > found[0].line + 5 else "cover",
+                                         squeeze(split_code(_clean_name(match["name"]))[1]), number))
+    for paragraph in layout.paragraphs:
+        match = _HEADING_NAME.match(squeeze(paragraph.text).strip())
+        if match and not match["name"].startswith(("部门", "单位", "本", "第")):
+            found.append(NameMention("text", split_code(match["name"])[1], paragraph.line))
+    return found
+
+
+def _first_line(document: Document, name: str) -> int:
+    key = squeeze(name)
+    return next((line.number for line in document.lines if key[:6] in squeeze(line.text)), 1)
 
 
 def _year(head: str, kind_phase: re.Match[str], lines: list[str], layout: Layout, everything: list[str]) -> int | None:

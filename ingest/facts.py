@@ -133,6 +133,15 @@ class Warning_:
 
 
 @dataclass
+class NameMention:
+    """Where a document prints its unit's name: on the cover, a table's 编制部门 line, a heading of the text."""
+
+    where: str  # cover, table, text
+    name: str
+    line: int
+
+
+@dataclass
 class ParsedDocument:
     source_name: str
     sha256: str
@@ -153,4 +162,5 @@ class ParsedDocument:
     glossary: list[GlossaryTerm] = field(default_factory=list)
     tables: list[TableInfo] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    name_mentions: list[NameMention] = field(default_factory=list)
     skipped_rollups: int = 0

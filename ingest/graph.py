@@ -45,7 +45,7 @@ BK = {name: N(t.BK[name]) for name in (
     "phase", "measure", "fundSource", "expenditureType", "functionalSubject", "economicSubject", "project",
     "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
     "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "reason", "executionRate",
-    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page", "note",
+    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page", "note", "nameMention", "NameMention", "where",
 )}
 DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
 QB_OBSERVATION, QB_DATASET, QB_SLICE, QB_MEMBER = (N(t.QB.Observation), N(t.QB.dataSet), N(t.QB.Slice), N(t.QB.observation))
@@ -287,6 +287,17 @@ class GraphBuilder:
             add(e, BK["reason"], text(execution.reason) if execution.reason else None)
             add(e, BK["line"], integer(execution.line))
             add(e, N(t.PROV.wasDerivedFrom), self.doc_iri)
+        seen: set[tuple[str, str]] = set()
+        for mention in doc.name_mentions:  # each spelling once per place, at its first line
+            if (mention.where, mention.name) in seen:
+                continue
+            seen.add((mention.where, mention.name))
+            m = N(f"{base}/name/{len(seen)}")
+            add(self.doc_iri, BK["nameMention"], m)
+            add(m, RDF_TYPE, BK["NameMention"])
+            add(m, RDFS_LABEL, text(mention.name))
+            add(m, BK["where"], plain(mention.where))
+            add(m, BK["line"], integer(mention.line))
         for index, term in enumerate(doc.glossary, start=1):
             g = N(f"{base}/term/{index}")
             add(g, RDF_TYPE, BK["Term"])
