@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetkg.ingest.amounts import amount
-from budgetkg.ingest.facts import Change, Execution, ParsedDocument, Project, Subject, TableInfo
+from budgetkg.ingest.facts import Change, Execution, ParsedDocument, Project, Share, Subject, TableInfo
 from budgetkg.ingest.tables import TableReader
 from budgetkg.ontology.terms import GENERAL_MEASURES, Code, code, functional_classes, lexicon, merge, normalize
 
@@ -41,6 +41,7 @@ _VERB = re.compile(r"(?P<up>增加|增长|上升|提高)|(?P<down>减少|下降|
 _FLAT = re.compile(r"持平|不变|相同")
 _EXECUTION_RATE = re.compile(rf"(?:完成(?:年初)?预算(?:数)?的?|执行率为?|预算执行率为?)(?P<value>{NUMBER})%")
 _SHARE = re.compile(r"占")
+_SHARE_OF = re.compile(rf"^占(?P<of>[^\d%]*?)的?(?P<rate>{NUMBER})%")
 _BUDGET_WORDS = re.compile(r"年初预算|预算数|预算安排|预算为|预算|安排")
 _FUND_WORDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|部门预算|单位预算|预算单位|预算主管部门")
 _FINAL_WORDS = re.compile(r"决算|执行数|实际支出|实际执行|支出数")
@@ -79,6 +80,8 @@ class Sentence:
     budget: Decimal | None = None
     final: Decimal | None = None
     execution_rate: Decimal | None = None
+    shares: list[tuple[int, str, Decimal | None, Decimal]] = field(default_factory=list)  # offset, of what, %, of this amount
+    first: Topic | None = None  # what the sentence began with: the whole of an unqualified "占71.10%"
 
 
 class ClaimReader:
@@ -114,11 +117,16 @@ class ClaimReader:
             offset = sentence.start + position
             position = clause_match.end()
             if clause.lstrip().startswith("占"):
-                continue  # "占支出总预算75.81%": a share of something else, not a new subject
+                # "占支出总预算75.81%": the share of the figure just stated in something else, not a new subject
+                share = _SHARE_OF.match(clause.strip())
+                if share and sentence.topic is not None and sentence.amounts:
+                    sentence.shares.append((offset, share["of"], amount(share["rate"]), sentence.amounts[-1][1]))
+                continue
             if not _FIGURE.search(clause):
                 named = self.topic(clause) if sentence.topic is None else None
                 if named is not None:  # "…（类）…（款）…（项），主要用于…" before its figures; not "收入全部为…" after them
                     topic = named
+                    sentence.first = sentence.first or named
                 continue
             bare = _NUMBERING.sub("", clause)
             first = _FIGURE.search(bare)
@@ -133,12 +141,13 @@ class ClaimReader:
                 continue
             if sentence.topic is None:
                 sentence.topic = topic
+                sentence.first = sentence.first or topic
             elif topic is not sentence.topic and sentence.amounts:
                 # a second subject in one sentence ("其中：基本支出…，项目支出…") is its own claim
                 self.emit(sentence, None)
                 sentence.topic, sentence.amounts = topic, []
                 sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = None
-                sentence.execution_rate = None
+                sentence.execution_rate, sentence.shares = None, []
             self.read_clause(sentence, clause, offset)
 
     def read_clause(self, sentence: Sentence, clause: str, offset: int) -> None:
@@ -296,6 +305,12 @@ class ClaimReader:
                 change = current - sentence.previous
             self.doc.changes.append(Change(self.doc.unit, topic.label, {k: v for k, v in topic.dims.items() if k != "phase"},
                                            topic.subject, current, change, sentence.rate, sentence.previous, reason, line))
+        for offset, of, rate, value in sentence.shares:
+            whole = self.topic(of) if of else (sentence.first if sentence.first is not topic else None)
+            of = of or (whole.label if whole else "")
+            if rate is not None:
+                self.doc.shares.append(Share(self.doc.unit, topic.label, {k: v for k, v in topic.dims.items() if k != "phase"},
+                                             topic.subject, value, rate, of, whole.dims if whole else {}, self.text.line_at(offset)))
         if sentence.execution_rate is not None or (sentence.budget is not None and sentence.final is not None):
             self.doc.executions.append(Execution(self.doc.unit, topic.label, topic.subject, topic.project, sentence.budget,
                                                  sentence.final, sentence.execution_rate, reason, line))

@@ -106,6 +106,21 @@ class Execution:
 
 
 @dataclass
+class Share:
+    """A share the text states: 基本支出预算844.09万元，占支出总预算75.81%."""
+
+    unit: Unit
+    topic: str
+    dims: dict[str, Code]
+    subject: Subject | None
+    amount: Decimal  # the part, as stated
+    rate: Decimal  # its share in %
+    of: str  # what it is a share of, as worded ("支出总预算")
+    of_dims: dict[str, Code]  # that, read with the vocabulary (empty when the wording names nothing known)
+    line: int
+
+
+@dataclass
 class GlossaryTerm:
     term: str
     definition: str
@@ -159,6 +174,7 @@ class ParsedDocument:
     projects: dict[tuple[str, str], Project] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     executions: list[Execution] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
     glossary: list[GlossaryTerm] = field(default_factory=list)
     tables: list[TableInfo] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)

@@ -45,7 +45,7 @@ BK = {name: N(t.BK[name]) for name in (
     "phase", "measure", "fundSource", "expenditureType", "functionalSubject", "economicSubject", "project",
     "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
     "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "reason", "executionRate",
-    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page", "note", "nameMention", "NameMention", "where",
+    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page", "note", "nameMention", "NameMention", "where", "Share", "shareRate", "ofLabel", "of",
 )}
 DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
 QB_OBSERVATION, QB_DATASET, QB_SLICE, QB_MEMBER = (N(t.QB.Observation), N(t.QB.dataSet), N(t.QB.Slice), N(t.QB.observation))
@@ -287,6 +287,29 @@ class GraphBuilder:
             add(e, BK["reason"], text(execution.reason) if execution.reason else None)
             add(e, BK["line"], integer(execution.line))
             add(e, N(t.PROV.wasDerivedFrom), self.doc_iri)
+        for index, share in enumerate(doc.shares, start=1):
+            sh = N(f"{base}/share/{index}")
+            add(sh, RDF_TYPE, BK["Share"])
+            add(sh, RDFS_LABEL, text(share.topic))
+            add(sh, BK["unit"], self.unit(share.unit))
+            add(sh, BK["fiscalYear"], integer(doc.year))
+            add(sh, BK["phase"], N(t.code("phase", doc.phase).iri))
+            for dimension, predicate in DIMENSION_PREDICATES.items():
+                if dimension in share.dims:
+                    add(sh, predicate, N(share.dims[dimension].iri))
+            if share.subject is not None:
+                add(sh, BK["functionalSubject"] if share.subject.scheme == "func" else BK["economicSubject"], self.subject_iri(share.subject))
+            add(sh, BK["amount"], decimal(share.amount))
+            add(sh, BK["shareRate"], decimal(share.rate))
+            add(sh, BK["ofLabel"], text(share.of) if share.of else None)
+            if share.of_dims:
+                of = N(f"{sh.value}/of")
+                add(sh, BK["of"], of)
+                for dimension, predicate in DIMENSION_PREDICATES.items():
+                    if dimension in share.of_dims:
+                        add(of, predicate, N(share.of_dims[dimension].iri))
+            add(sh, BK["line"], integer(share.line))
+            add(sh, N(t.PROV.wasDerivedFrom), self.doc_iri)
         seen: set[tuple[str, str]] = set()
         for mention in doc.name_mentions:  # each spelling once per place, at its first line
             if (mention.where, mention.name) in seen:

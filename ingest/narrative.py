@@ -36,6 +36,7 @@ _EXECUTION = re.compile(
 _KEY_PROJECT = re.compile(rf"(?:重点项目)[:：](?P<name>[^，,。：:]{{2,40}})[，,]\s*预算资金(?P<amount>{NUMBER})万元")
 _GLOSSARY_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)])\s*\**(?P<term>[^：:。]{2,60}?)\**[：:]\**\s*(?P<definition>.*)$")
 _ITEM_START = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|#)")
+_SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]).{0,28}(?:说明|情况|概况|职能|设置|构成|解释)$")
 _HEADING = re.compile(r"^(?:#+\s*)?\**\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 
 
@@ -52,7 +53,8 @@ class Text:
             if re.fullmatch(r"[-–—]\s*\d+\s*[-–—]", text):
                 continue  # a page number between the two halves of a wrapped sentence
             # a wrapped PDF line continues its sentence; a sentence's end or a numbered item ends it
-            if parts and (not wrapped or re.search(r"[。：:；;！!？?]$", parts[-1]) or _ITEM_START.match(text)):
+            if parts and (not wrapped or re.search(r"[。：:；;！!？?]$", parts[-1]) or _ITEM_START.match(text)
+                          or _SECTION_HEADING.match(parts[-1])):  # "三、支出决算情况说明" is a line of its own
                 parts[-1] += "\n"
                 position += 1
             self.offsets.append(position)
