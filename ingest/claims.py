@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetkg.ingest.amounts import amount
-from budgetkg.ingest.facts import Change, Execution, ParsedDocument, Project, Share, Subject, TableInfo
+from budgetkg.ingest.document import squeeze
+from budgetkg.ingest.facts import Absence, Change, Execution, ParsedDocument, Project, Share, Subject, TableInfo
 from budgetkg.ingest.tables import TableReader
 from budgetkg.ontology.terms import GENERAL_MEASURES, Code, code, functional_classes, lexicon, merge, normalize
 
@@ -41,6 +42,7 @@ _VERB = re.compile(r"(?P<up>增加|增长|上升|提高)|(?P<down>减少|下降|
 _FLAT = re.compile(r"持平|不变|相同")
 _EXECUTION_RATE = re.compile(rf"(?:完成(?:年初)?预算(?:数)?的?|执行率为?|预算执行率为?)(?P<value>{NUMBER})%")
 _SHARE = re.compile(r"占")
+_ABSENCE = re.compile(r"(?:无|没有|未安排|不涉及)[^，。；]{2,30}?(?:收入|支出|预算|安排|拨款|经费|采购)")
 _SHARE_OF = re.compile(rf"^占(?P<of>[^\d%]*?)的?(?P<rate>{NUMBER})%")
 _BUDGET_WORDS = re.compile(r"年初预算|预算数|预算安排|预算为|预算|安排")
 _FUND_WORDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|部门预算|单位预算|预算单位|预算主管部门")
@@ -110,6 +112,9 @@ class ClaimReader:
 
     # ------------------------------------------------------------ one sentence
     def read_sentence(self, sentence: Sentence, previous: Sentence | None) -> None:
+        absence = _ABSENCE.search(sentence.text)
+        if absence and not _FIGURE.search(sentence.text):  # "本部门无政府性基金预算支出安排": why a table is empty
+            self.doc.absences.append(Absence(squeeze(absence.group()), self.text.line_at(sentence.start)))
         position = 0
         topic: Topic | None = None
         for clause_match in _CLAUSE_END.finditer(sentence.text + "，"):

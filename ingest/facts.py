@@ -121,6 +121,14 @@ class Share:
 
 
 @dataclass
+class Absence:
+    """What the text says the unit has none of: "本部门2026年无政府性基金预算财政拨款安排的预算"."""
+
+    text: str
+    line: int
+
+
+@dataclass
 class GlossaryTerm:
     term: str
     definition: str
@@ -175,6 +183,7 @@ class ParsedDocument:
     changes: list[Change] = field(default_factory=list)
     executions: list[Execution] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
+    absences: list[Absence] = field(default_factory=list)
     glossary: list[GlossaryTerm] = field(default_factory=list)
     tables: list[TableInfo] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)

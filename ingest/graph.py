@@ -45,7 +45,7 @@ BK = {name: N(t.BK[name]) for name in (
     "phase", "measure", "fundSource", "expenditureType", "functionalSubject", "economicSubject", "project",
     "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
     "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "reason", "executionRate",
-    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page", "note", "nameMention", "NameMention", "where", "Share", "shareRate", "ofLabel", "of",
+    "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page", "note", "nameMention", "NameMention", "where", "Share", "shareRate", "ofLabel", "of", "Absence",
 )}
 DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
 QB_OBSERVATION, QB_DATASET, QB_SLICE, QB_MEMBER = (N(t.QB.Observation), N(t.QB.dataSet), N(t.QB.Slice), N(t.QB.observation))
@@ -310,6 +310,12 @@ class GraphBuilder:
                         add(of, predicate, N(share.of_dims[dimension].iri))
             add(sh, BK["line"], integer(share.line))
             add(sh, N(t.PROV.wasDerivedFrom), self.doc_iri)
+        for index, absence in enumerate(doc.absences, start=1):
+            a = N(f"{base}/absence/{index}")
+            add(a, RDF_TYPE, BK["Absence"])
+            add(a, RDFS_LABEL, text(absence.text))
+            add(a, BK["unit"], self.unit(doc.unit))
+            add(a, BK["line"], integer(absence.line))
         seen: set[tuple[str, str]] = set()
         for mention in doc.name_mentions:  # each spelling once per place, at its first line
             if (mention.where, mention.name) in seen:
