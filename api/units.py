@@ -6,7 +6,8 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from budgetkg.ontology import terms as t
-from budgetkg.query.ask import PHASE_LABEL, Asker
+from budgetkg.query.answers import PHASE_LABEL
+from budgetkg.query.ask import Asker
 from budgetkg.query.catalog import UnitEntry
 from budgetkg.query.templates import iri
 
@@ -101,7 +102,7 @@ class Units:
         for (index, phase, year), (_, row) in sorted(best.items(), key=lambda item: (-item[0][2], item[0][1], item[0][0])):
             figures.append({"label": HEADLINES[index][0], "phase": PHASE_LABEL[phase], "year": year,
                             "amount": float(Decimal(row["amount"] or "0")), "unit": "万元",
-                            "source": self.asker.source(row["doc"] or "", row["table"], int(row["line"] or 0))})
+                            "source": self.asker.context.source(row["doc"] or "", row["table"], int(row["line"] or 0))})
         return figures
 
 
