@@ -52,5 +52,6 @@ def answer(ctx: Context, u: Understanding) -> Result:
                   ["单位", "项目", "金额（万元）", "增减（万元）", "增减率（%）"], table, sources)
 
 
-register(Intent("change", cues=(words(r"增长|增加|减少|下降|上升|同比|比上年|较上年|比去年|变化|变动|增幅|降幅"),),
+register(Intent("change", examples=("柳州热线2024年预算比上年增长多少", "长沙市12345政务热线中心支出比上年增加多少"),
+                cues=(words(r"增长|增加|减少|下降|上升|同比|比上年|较上年|比去年|变化|变动|增幅|降幅"),),
                 templates=(q.facts,), answer=answer, priority=90))

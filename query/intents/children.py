@@ -44,5 +44,6 @@ def _not_a_ranking(u: Understanding, candidates: set[str]) -> bool:
     return not (u.all_children and ("ranking" in candidates or u.dims or u.subjects))
 
 
-register(Intent("children", cues=(words(r"下属|下级|所属单位|二级单位|有哪些单位|包括哪些单位|各单位|哪些单位|子单位|单位构成"),),
+register(Intent("children", examples=("柳州市人民政府办公室有哪些下属单位", "103的下属单位有哪些"),
+                cues=(words(r"下属|下级|所属单位|二级单位|有哪些单位|包括哪些单位|各单位|哪些单位|子单位|单位构成"),),
                 templates=(children_query,), answer=answer, priority=40, when=_not_a_ranking, about_units=True))

@@ -46,7 +46,8 @@ def answer(ctx: Context, u: Understanding) -> Result:
 
 
 # “2010301是什么” asks what a code is, in the words of a definition question too
-register(Intent("code", cues=(words(r"(?:是|指)(?:什么|哪个|哪一个)(?:科目|分类|编码|代码)?|什么科目|哪个科目|科目名称|对应(?:什么|哪个)"),
-                              words(DEFINITION_WORDS)),
+register(Intent("code", examples=("2010301是什么科目", "30101是什么"),
+                cues=(words(r"(?:是|指)(?:什么|哪个|哪一个)(?:科目|分类|编码|代码)?|什么科目|哪个科目|科目名称|对应(?:什么|哪个)"),
+                      words(DEFINITION_WORDS)),
                 templates=(concept_query,), answer=answer, priority=10, when=lambda u, candidates: u.names_a_code,
                 continued=False))

@@ -56,6 +56,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
                   [[r["name"], r["definition"], ctx.source(r["doc"])["document"], int(r["line"])] for r in rows], [src])
 
 
-register(Intent("definition", cues=(words(DEFINITION_WORDS),), templates=(definitions_query, documents_query), answer=answer,
+register(Intent("definition", examples=("什么是三公经费", "机关运行经费是什么意思"),
+                cues=(words(DEFINITION_WORDS),), templates=(definitions_query, documents_query), answer=answer,
                 priority=20, when=lambda u, candidates: bool(u.terms or u.dims or u.subjects) and not u.names_a_code,
                 continued=False))

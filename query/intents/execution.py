@@ -45,5 +45,6 @@ def answer(ctx: Context, u: Understanding) -> Result:
                   ["单位", "项目", "年初预算（万元）", "决算（万元）", "执行率（%）"], table, sources)
 
 
-register(Intent("execution", cues=(words(r"执行率|完成率|执行情况|完成年初预算|执行了多少"),), templates=(q.facts,), answer=answer,
+register(Intent("execution", examples=("柳州热线中心行政运行预算执行率", "柳州市12345政务服务热线管理中心决算执行率"),
+                cues=(words(r"执行率|完成率|执行情况|完成年初预算|执行了多少"),), templates=(q.facts,), answer=answer,
                 priority=80))

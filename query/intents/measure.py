@@ -50,8 +50,10 @@ def answer(ctx: Context, u: Understanding) -> Result:
                   ["单位", "年度", "阶段", "指标", "金额（万元）", "文件", "表", "行"], rows, sources, chart=chart)
 
 
-register(Intent("measure", cues=(named("units", "subjects", "dims", "projects", "follow_up"),), templates=(q.observations,),
+register(Intent("measure", examples=("柳州热线中心三公经费多少", "池州市政务服务便民热线中心的基本支出"),
+                cues=(named("units", "subjects", "dims", "projects", "follow_up"),), templates=(q.observations,),
                 answer=answer, priority=1000, generic=True))
 # several units or phases compared: the same look-up, one figure each
-register(Intent("compare", cues=(words(r"对比|比较|分别|相比|哪个多|哪个高"),), templates=(q.observations,),
+register(Intent("compare", examples=("柳州和长沙热线中心的人员经费对比", "柳州热线中心基本支出预算和决算分别是多少"),
+                cues=(words(r"对比|比较|分别|相比|哪个多|哪个高"),), templates=(q.observations,),
                 answer=answer, priority=110))

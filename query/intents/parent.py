@@ -45,5 +45,6 @@ def answer(ctx: Context, u: Understanding) -> Result:
     return Result("ok" if table else "no_data", say.sentences(found), "parent", [query], ["单位", "上级部门", "代码"], table, sources)
 
 
-register(Intent("parent", cues=(words(r"上级|主管部门|主管单位|隶属|归属|属于哪个|所属部门|上一级|归哪个|由哪个部门|是哪个部门的|哪个部门的下属"),),
+register(Intent("parent", examples=("103007的上级部门是哪个", "池州热线中心的主管部门是谁"),
+                cues=(words(r"上级|主管部门|主管单位|隶属|归属|属于哪个|所属部门|上一级|归哪个|由哪个部门|是哪个部门的|哪个部门的下属"),),
                 templates=(parent_query,), answer=answer, priority=30, about_units=True))

@@ -65,5 +65,6 @@ def answer(ctx: Context, u: Understanding) -> Result:
     return Result("ok", say.sentences(found), "performance", [query], ["项目", "一级指标", "二级指标", "三级指标", "指标值"], table, sources)
 
 
-register(Intent("performance", cues=(words(r"绩效|指标|满意度|目标|考核"),), templates=(indicators_query, goals_query), answer=answer,
+register(Intent("performance", examples=("长沙热线服务外包采购项目的满意度目标是多少", "柳州市人民政府办公室其他业务费用的绩效目标"),
+                cues=(words(r"绩效|指标|满意度|目标|考核"),), templates=(indicators_query, goals_query), answer=answer,
                 priority=60, when=lambda u, candidates: bool(u.projects or u.units or u.follow_up)))

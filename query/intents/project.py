@@ -40,5 +40,6 @@ def answer(ctx: Context, u: Understanding) -> Result:
 
 
 # a project named without a figure; with one (“…项目的基本支出”) it is a measure question
-register(Intent("project", cues=(named("projects"),), templates=(q.observations,), answer=answer, priority=900,
+register(Intent("project", examples=("政务便民服务热线专项经费多少钱", "一个号码管服务运行管理费"),
+                cues=(named("projects"),), templates=(q.observations,), answer=answer, priority=900,
                 when=lambda u, candidates: not u.dims))

@@ -62,5 +62,6 @@ def answer(ctx: Context, u: Understanding) -> Result:
                   ["单位", "项目", "预算（万元）"], table, sources)
 
 
-register(Intent("projects", cues=(words(r"哪些项目|项目有哪些|什么项目|项目清单|项目列表|几个项目|多少个项目"),),
+register(Intent("projects", examples=("长沙热线中心有什么项目", "池州热线有哪些项目"),
+                cues=(words(r"哪些项目|项目有哪些|什么项目|项目清单|项目列表|几个项目|多少个项目"),),
                 templates=(projects_query, amounts_query), answer=answer, priority=70, about_units=True))

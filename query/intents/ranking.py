@@ -50,5 +50,6 @@ def answer(ctx: Context, u: Understanding) -> Result:
                   ["名次", "单位", "年度", "金额（万元）", "文件", "行"], rows, sources, chart=chart)
 
 
-register(Intent("ranking", cues=(words(r"最多|最少|最高|最低|最大|最小|排名|排序|排行|前\s*\d+|前[一二三四五六七八九十]|哪个.*最|谁.*最"),),
+register(Intent("ranking", examples=("哪个热线中心的预算最多", "柳州市人民政府办公室下属单位三公经费最少的是哪个"),
+                cues=(words(r"最多|最少|最高|最低|最大|最小|排名|排序|排行|前\s*\d+|前[一二三四五六七八九十]|哪个.*最|谁.*最"),),
                 templates=(q.observations,), answer=answer, priority=100))

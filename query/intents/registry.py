@@ -65,6 +65,7 @@ class Intent:
     templates: tuple[Callable[..., str], ...]  # the SPARQL it runs
     answer: Callable[[Context, Understanding], Result]  # runs its templates and writes the answer
     priority: int  # among the candidates, the lowest whose `when` holds is chosen
+    examples: tuple[str, ...]  # questions of this kind about the bundled corpus (tests/test_intents.py asks them)
     when: Callable[[Understanding, set[str]], bool] = _always  # given the names of all candidates
     # how a follow-up question (query.dialogue) treats the kind
     about_units: bool = False  # asked without a unit, it is about the previous question's units
@@ -76,8 +77,8 @@ REGISTRY: dict[str, Intent] = {}  # by name, in order of priority
 
 
 def register(intent: Intent) -> Intent:
-    if not (intent.cues and intent.templates and callable(intent.answer)):
-        raise ValueError(f"intent {intent.name!r} needs cues, templates and a writer")
+    if not (intent.cues and intent.templates and callable(intent.answer) and intent.examples):
+        raise ValueError(f"intent {intent.name!r} needs cues, templates, a writer and examples")
     entries = [i for i in REGISTRY.values() if i.name != intent.name] + [intent]
     REGISTRY.clear()
     REGISTRY.update((i.name, i) for i in sorted(entries, key=lambda i: i.priority))

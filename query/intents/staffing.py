@@ -38,5 +38,6 @@ def answer(ctx: Context, u: Understanding) -> Result:
     return Result("ok" if table else "no_data", say.sentences(found), "staffing", [query], ["单位", "编制数", "实有人数"], table, sources)
 
 
-register(Intent("staffing", cues=(words(r"编制|实有人数|在编|多少人|人员数|人数"),), templates=(staffing_query,), answer=answer,
+register(Intent("staffing", examples=("柳州热线中心的编制数是多少", "柳州热线中心实有人数"),
+                cues=(words(r"编制|实有人数|在编|多少人|人员数|人数"),), templates=(staffing_query,), answer=answer,
                 priority=50, when=lambda u, candidates: bool(u.units or u.follow_up), about_units=True))
