@@ -1,4 +1,5 @@
-"""A Chinese question → what it asks: intent, units, subjects, projects, dimensions, year, phase.
+"""A Chinese question → what it names and asks: units, subjects, projects, dimensions, year, phase
+(which kind of question it is, query.intents decides from this).
 
 jieba segments the question with a user dictionary generated from the graph (unit names and
 aliases, subject names, project names, the vocabulary's wordings), so each name survives as one
