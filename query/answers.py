@@ -110,7 +110,7 @@ def too_long(length: int) -> Result:
 
 
 def not_understood() -> Result:
-    return Result("not_understood", "没有理解这个问题。可以这样问：“柳州热线中心三公经费多少”、“2010301是什么科目”、“哪个热线中心的预算最多”。",
+    return Result("not_understood", "没有理解这个问题。可以这样问：" + "、".join(f"“{e}”" for e in EXAMPLES) + "。",
                   suggestions=list(EXAMPLES))
 
 

@@ -97,6 +97,7 @@ def generic() -> str:
 
 
 def answer(context: Context, u: Understanding) -> Result:
+    """The answer of the question's kind, or why there is none."""
     if not u.text or not BUDGET_QUESTION.search(u.text) and not (u.units or u.subjects or u.projects or u.terms or u.follow_up):
         return say.not_understood()
     if u.unknown_region and not u.units:
