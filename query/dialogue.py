@@ -7,8 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
-from budgetkg.query.intents import REGISTRY
-from budgetkg.query.intents.registry import generic
+from budgetkg.query.intents.registry import REGISTRY, generic
 from budgetkg.query.understand import BUDGET_QUESTION, BUDGET_WORDS, FINAL_WORDS, Understanding
 
 SESSIONS_KEPT = 10_000  # the least recently used are forgotten beyond this
