@@ -1,17 +1,18 @@
-"""Units by key, their pages' links and headline figures (read from the graph with SPARQL)."""
+"""Units by key, their pages' links and headline figures (each the unit's figure as an answer
+would choose it: query.figures)."""
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, unquote
 
 from budgetkg.ontology import terms as t
-from budgetkg.query.ask import PHASE_LABEL, Asker
+from budgetkg.query import figures as f
+from budgetkg.query import templates as q
+from budgetkg.query.answers import PHASE_LABEL
+from budgetkg.query.ask import Asker
 from budgetkg.query.catalog import UnitEntry
-from budgetkg.query.templates import iri
 
 UNIT_BASE = str(t.ID["unit/"])
-FUND_RANK = {None: 0, "fiscal": 1, "general": 2}
 # (label, measure, expenditure type) of the figures on a unit page, in display order.
 HEADLINES = [
     ("预算总额", "expenditure-total", None),
@@ -78,44 +79,26 @@ class Units:
             "children": [self.ref(c) for c in entry.children],
             "documents": [{"iri": d.iri, "title": d.title, "file": d.file, "year": d.year, "phase": PHASE_LABEL.get(d.phase, d.phase)}
                           for d in docs],
-            "figures": self.figures(query),
+            "figures": self.figures(entry.iri, query),
             "sparql": query,
         }
 
-    def figures(self, query: str) -> list[dict[str, Any]]:
-        """One figure per headline, phase and year: the most aggregate row, from the lowest-numbered table."""
-        best: dict[tuple[int, str, int], tuple[tuple, dict[str, str | None]]] = {}
-        for row in self.asker.store.select(query).values():
-            measure = (row["measure"] or "").rsplit("measure-", 1)[-1]
-            exptype = row["exptype"].rsplit("-", 1)[-1] if row["exptype"] else None
-            phase = (row["phase"] or "").rsplit("-", 1)[-1]
-            for index, (_, wanted_measure, wanted_type) in enumerate(HEADLINES):
-                if measure != wanted_measure or exptype != wanted_type or phase not in PHASE_LABEL:
-                    continue
-                fund = row["fund"].rsplit("-", 1)[-1] if row["fund"] else None
-                rank = (FUND_RANK.get(fund, 3), int(row["tn"] or 0) or 999, int(row["line"] or 0))
-                key = (index, phase, int(row["year"] or 0))
-                if key not in best or rank < best[key][0]:
-                    best[key] = (rank, row)
-        figures = []
-        for (index, phase, year), (_, row) in sorted(best.items(), key=lambda item: (-item[0][2], item[0][1], item[0][0])):
-            figures.append({"label": HEADLINES[index][0], "phase": PHASE_LABEL[phase], "year": year,
-                            "amount": float(Decimal(row["amount"] or "0")), "unit": "万元",
-                            "source": self.asker.source(row["doc"] or "", row["table"], int(row["line"] or 0))})
-        return figures
+    def figures(self, unit: str, query: str) -> list[dict[str, Any]]:
+        """One figure per headline, phase and year, latest year first."""
+        by_slot: dict[tuple[int, str, int], list[f.Figure]] = {}
+        for figure in f.read(self.asker.store, query):
+            for index, (_, measure, exptype) in enumerate(HEADLINES):
+                if figure.measure == measure and (exptype is None or figure.exptype == t.code("exptype", exptype).iri):
+                    by_slot.setdefault((index, figure.phase, figure.year), []).append(figure)
+        shown = []
+        for (index, phase, year), candidates in sorted(by_slot.items(), key=lambda item: (-item[0][2], item[0][1], item[0][0])):
+            figure = f.the_figure(candidates, unit, phase, self.catalog.documents)
+            shown.append({"label": HEADLINES[index][0], "phase": PHASE_LABEL[phase], "year": year, "amount": float(figure.amount),
+                          "unit": "万元", "source": self.asker.context.source(figure.doc, figure.table, figure.line)})
+        return shown
 
 
-def figures_query(unit_iri: str) -> str:
-    measures = " ".join(iri(str(t.ID[f"measure-{m}"])) for m in sorted({h[1] for h in HEADLINES}))
-    return t.SPARQL_PREFIXES + f"""SELECT DISTINCT ?o ?measure ?exptype ?fund ?phase ?year ?amount ?doc ?table ?tn ?line WHERE {{
-  VALUES ?measure {{ {measures} }}
-  ?o bk:unit {iri(unit_iri)} ; bk:measure ?measure ; bk:phase ?phase ; bk:fiscalYear ?year ; bk:amount ?amount ;
-     prov:wasDerivedFrom ?doc ; bk:table ?table ; bk:line ?line .
-  OPTIONAL {{ ?table bk:tableNumber ?tn }}
-  OPTIONAL {{ ?o bk:fundSource ?fund }}
-  OPTIONAL {{ ?o bk:expenditureType ?exptype }}
-  FILTER NOT EXISTS {{ ?o bk:functionalSubject ?anyFunctional }}
-  FILTER NOT EXISTS {{ ?o bk:economicSubject ?anyEconomic }}
-  FILTER NOT EXISTS {{ ?o bk:project ?anyProject }}
-  FILTER NOT EXISTS {{ ?o bk:detail ?anyDetail }}
-}} ORDER BY ?year ?phase ?measure"""
+def figures_query(unit: str) -> str:
+    """The unit's own figures (not of a subject or project) of the headline measures, every phase and year."""
+    measures = sorted({h[1] for h in HEADLINES})
+    return q.observations([t.slice_iri(unit, phase, m) for phase in PHASE_LABEL for m in measures])

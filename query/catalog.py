@@ -194,6 +194,27 @@ class Catalog:
             unit = self.units[unit].parent or ""
         return found
 
+    # ------------------------------------------------------------ projects
+    def projects_of(self, units: list[str]) -> list[str]:
+        return [p for unit in units for p in self.units[unit].projects]
+
+    def named_projects(self, projects: list[str], units: list[str]) -> list[str]:
+        """Of the projects a question names, those of the units it names, when it names both."""
+        return [p for p in projects if self.projects[p].unit in units] or projects
+
+    def of_one_year(self, projects: list[str], year: int | None) -> list[str]:
+        """Of each unit's projects, those of the year given, or of the unit's latest year among them
+        (a unit has a project of the same name every year)."""
+        by_unit: dict[str, list[ProjectEntry]] = {}
+        for iri in projects:
+            entry = self.projects[iri]
+            by_unit.setdefault(entry.unit, []).append(entry)
+        found = []
+        for mine in by_unit.values():
+            latest = year or max(p.year for p in mine)
+            found += [p.iri for p in mine if p.year == latest]
+        return found
+
     def unit_label(self, iri: str) -> str:
         """The unit's name; a department's own office, named like the department, is "…（本级）"."""
         entry = self.units[iri]

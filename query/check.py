@@ -37,7 +37,7 @@ import pyoxigraph as ox
 import rdflib
 
 from budgetkg.ontology import terms as t
-from budgetkg.query.observations import Catalog, Observation, load
+from budgetkg.query.observations import Observation, ObservationSet, load
 from budgetkg.store import Store
 
 TOLERANCE = Decimal("0.02")
@@ -222,10 +222,10 @@ def _subject_parent(code: str) -> str | None:
     return code[:-2] if len(code) > 3 else None
 
 
-def _parents(catalog: Catalog) -> dict[str, Callable[[object], object]]:
+def _parents(observed: ObservationSet) -> dict[str, Callable[[object], object]]:
     broader = t.broader_codes()
     return {
-        "unit": lambda u: catalog.units[u].parent if u in catalog.units else None,
+        "unit": lambda u: observed.units[u].parent if u in observed.units else None,
         "measure": broader.get, "fund": broader.get, "exptype": broader.get,
         "func": _subject_parent, "econ": _subject_parent, "project": lambda p: None,
     }
@@ -403,24 +403,24 @@ def _drop_refinements(parts: list[Cell], parents: dict[str, Callable[[object], o
     return [a for a in parts if not any(refines(a, b) for b in parts if b is not a)]
 
 
-def _cells(catalog: Catalog) -> tuple[list[Cell], list[Observation]]:
+def _cells(observed: ObservationSet) -> tuple[list[Cell], list[Observation]]:
     cells: list[Cell] = []
     unusable: list[Observation] = []
-    for obs in catalog.observations:
-        amount, line, table = obs.amount, obs.line, catalog.tables.get(obs.one("table") or "")
-        doc = catalog.document_of(obs)
+    for obs in observed.observations:
+        amount, line, table = obs.amount, obs.line, observed.tables.get(obs.one("table") or "")
+        doc = observed.document_of(obs)
         if obs.ambiguous or amount is None or line is None or table is None or obs.one("unit") is None:
             unusable.append(obs)
             continue
         func, econ = obs.one("func"), obs.one("econ")
         key = (obs.one("unit"), obs.year, obs.one("phase"), obs.one("measure"), obs.one("fund"), obs.one("exptype"),
-               frozenset(obs.details), catalog.notation(func), catalog.notation(econ), obs.one("project"))
+               frozenset(obs.details), observed.notation(func), observed.notation(econ), obs.one("project"))
         cells.append(Cell(obs, key, amount, obs.graph, doc.file if doc else obs.graph, table[0], table[1], line,
                           obs.one("column") or "", obs.one("row") or ""))
     return cells, unusable
 
 
-def _describe(kind: str, total: Cell, parts: list[Cell], catalog: Catalog) -> str:
+def _describe(kind: str, total: Cell, parts: list[Cell], observed: ObservationSet) -> str:
     what = total.describe()
 
     def short(part: Cell) -> str:  # what tells a part from the total: its column on one row, its row in one column
@@ -432,7 +432,7 @@ def _describe(kind: str, total: Cell, parts: list[Cell], catalog: Catalog) -> st
         codes = [p.key[D["func" if kind.startswith("functional") else "econ"]] or "" for p in parts]
         return f"{what} = Σ {len(parts)} subjects below it ({', '.join(codes[:6])}{'…' if len(codes) > 6 else ''})"
     if kind == "unit":
-        return f"{what} ({catalog.units[total.key[0]].name}) = Σ {len(parts)} sub-units"
+        return f"{what} ({observed.units[total.key[0]].name}) = Σ {len(parts)} sub-units"
     if kind == "same-figure":
         return f"{what} printed as {_fmt(total.amount)} and as {_fmt(parts[0].amount)}"
     if kind == "balance" and len(parts) == 1:
@@ -440,16 +440,16 @@ def _describe(kind: str, total: Cell, parts: list[Cell], catalog: Catalog) -> st
     return f"{what} = Σ {' + '.join(short(p) for p in parts[:5])}{' …' if len(parts) > 5 else ''}"
 
 
-def reconcile(catalog: Catalog, tolerance: Decimal = TOLERANCE) -> CheckResult:
-    result = CheckResult(tolerance=tolerance, observations=len(catalog.observations))
-    cells, unusable = _cells(catalog)
+def reconcile(observed: ObservationSet, tolerance: Decimal = TOLERANCE) -> CheckResult:
+    result = CheckResult(tolerance=tolerance, observations=len(observed.observations))
+    cells, unusable = _cells(observed)
     ambiguous = [o for o in unusable if o.ambiguous]
     if ambiguous:
         names = Counter(n for o in ambiguous for n in o.ambiguous)
         result.errors.append(f"{len(ambiguous)} observations have several values for a single-valued property "
                              f"({', '.join(f'{n} ×{c}' for n, c in names.most_common())}), e.g. {ambiguous[0].iri}; "
                              f"they cannot be reconciled")
-    parents = _parents(catalog)
+    parents = _parents(observed)
     checks: list[Check] = []
     tables: dict[tuple, list[Cell]] = defaultdict(list)
     for cell in cells:
@@ -480,11 +480,11 @@ def reconcile(catalog: Catalog, tolerance: Decimal = TOLERANCE) -> CheckResult:
         if signature in seen:
             continue
         seen.add(signature)
-        _record(result, kind, total, parts, sum((p.amount for p in parts), Decimal(0)), catalog)
-    _same_figures(result, cells, catalog)
+        _record(result, kind, total, parts, sum((p.amount for p in parts), Decimal(0)), observed)
+    _same_figures(result, cells, observed)
 
     per_doc = Counter(c.file for c in cells)
-    for doc in sorted(catalog.documents.values(), key=lambda d: d.file):
+    for doc in sorted(observed.documents.values(), key=lambda d: d.file):
         result.documents.append({
             "file": doc.file, "title": doc.title, "graph": doc.graph, "observations": per_doc[doc.file],
             "checks": result.checks_by_file[doc.file],
@@ -493,18 +493,18 @@ def reconcile(catalog: Catalog, tolerance: Decimal = TOLERANCE) -> CheckResult:
     return result
 
 
-def _record(result: CheckResult, kind: str, total: Cell, parts: list[Cell], computed: Decimal, catalog: Catalog) -> None:
+def _record(result: CheckResult, kind: str, total: Cell, parts: list[Cell], computed: Decimal, observed: ObservationSet) -> None:
     result.checks[kind] += 1
     result.checks_by_file[total.file] += 1
     difference = abs(total.amount - computed)
     if difference == 0:
         return
-    found = Discrepancy(kind, total.file, total.table, total.table_title, _describe(kind, total, parts, catalog),
+    found = Discrepancy(kind, total.file, total.table, total.table_title, _describe(kind, total, parts, observed),
                         total, parts, computed)
     (result.rounding if difference <= result.tolerance else result.discrepancies).append(found)
 
 
-def _same_figures(result: CheckResult, cells: list[Cell], catalog: Catalog) -> None:
+def _same_figures(result: CheckResult, cells: list[Cell], observed: ObservationSet) -> None:
     """One figure (same key) printed twice on one row (资金类型合计 vs 项目类型合计), or in several
     tables of a document (收支总表 vs 支出总表, text vs table), with different amounts.
 
@@ -537,7 +537,7 @@ def _same_figures(result: CheckResult, cells: list[Cell], catalog: Catalog) -> N
                 result.checks["same-figure"] += 1
                 result.checks_by_file[first.file] += 1
             else:
-                _record(result, "same-figure", first, others, amount, catalog)
+                _record(result, "same-figure", first, others, amount, observed)
 
 
 # ---------------------------------------------------------------- SHACL
@@ -608,10 +608,10 @@ def check(store: Store, tolerance: Decimal = TOLERANCE, shacl: bool = True) -> C
     timings: dict[str, float] = {}
     start = perf_counter()
     try:
-        catalog = load(store)
+        observed = load(store)
         timings["load"] = perf_counter() - start
         mark = perf_counter()
-        result = reconcile(catalog, tolerance)
+        result = reconcile(observed, tolerance)
         timings["reconcile"] = perf_counter() - mark
     except Exception as error:  # a check that cannot run makes the result not ok
         result = CheckResult(tolerance=tolerance)

@@ -18,12 +18,14 @@ import csv
 import io
 import json
 from collections import defaultdict
+from decimal import Decimal
 
 import networkx as nx
 import pyoxigraph as ox
 
 from budgetkg.ontology import terms as t
-from budgetkg.query.observations import Catalog, Observation, Unit, descendants, load, load_units
+from budgetkg.query.figures import Figure, preference
+from budgetkg.query.observations import Observation, ObservationSet, Unit, descendants, load, load_units
 from budgetkg.store import Store
 
 RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
@@ -53,10 +55,10 @@ def export(store: Store, fmt: str, unit: str | None = None, document: str | None
     if fmt in RDF_FORMATS:
         return _rdf(store, fmt, unit, graph)
     units = resolve_units(load_units(store), unit) if unit else None
-    catalog = load(store, graph)
+    observed = load(store, graph)
     if fmt == "csv":
-        return _csv(catalog, units)
-    network = build_network(catalog, units)
+        return _csv(observed, units)
+    network = build_network(observed, units)
     if fmt == "cytoscape":
         return json.dumps(nx.cytoscape_data(network, name="label"), ensure_ascii=False).encode("utf-8")
     buffer = io.BytesIO()
@@ -162,15 +164,15 @@ def _jsonld(quads: list[ox.Quad]) -> bytes:
 
 
 # ---------------------------------------------------------------- CSV
-def _selected(catalog: Catalog, units: set[str] | None) -> list[Observation]:
-    return [o for o in catalog.observations if units is None or o.one("unit") in units]
+def _selected(observed: ObservationSet, units: set[str] | None) -> list[Observation]:
+    return [o for o in observed.observations if units is None or o.one("unit") in units]
 
 
-def _csv(catalog: Catalog, units: set[str] | None) -> bytes:
+def _csv(observed: ObservationSet, units: set[str] | None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    rows = [_csv_row(catalog, obs) for obs in _selected(catalog, units)]
+    rows = [_csv_row(observed, obs) for obs in _selected(observed, units)]
     rows.sort(key=lambda r: (r[16], _int(r[18]), _int(r[20]), r[21], r[0]))
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -180,49 +182,47 @@ def _int(text: str) -> int:
     return int(text) if text.lstrip("-").isdigit() else -1
 
 
-def _csv_row(catalog: Catalog, obs: Observation) -> list[str]:
+def _csv_row(observed: ObservationSet, obs: Observation) -> list[str]:
     def each(name: str, describe) -> str:
         return " | ".join(describe(v) for v in obs.values.get(name, ()))
 
     def unit_field(attribute: str) -> str:
-        return each("unit", lambda u: getattr(catalog.units[u], attribute) or "" if u in catalog.units else u)
+        return each("unit", lambda u: getattr(observed.units[u], attribute) or "" if u in observed.units else u)
 
     def table_field(index: int) -> str:
-        return each("table", lambda x: str(catalog.tables[x][index]) if x in catalog.tables else x)
+        return each("table", lambda x: str(observed.tables[x][index]) if x in observed.tables else x)
 
     def doc_field(attribute: str) -> str:
-        return each("document", lambda d: getattr(catalog.documents[d], attribute) if d in catalog.documents else d)
+        return each("document", lambda d: getattr(observed.documents[d], attribute) if d in observed.documents else d)
 
     return [
         obs.iri, unit_field("code"), unit_field("name"), unit_field("region"), each("year", str),
-        each("phase", catalog.code_label), each("measure", catalog.code_label), each("fund", catalog.code_label),
-        each("exptype", catalog.code_label), each("detail", catalog.code_label),
-        each("func", lambda c: catalog.notation(c) or ""), each("func", catalog.code_label),
-        each("econ", lambda c: catalog.notation(c) or ""), each("econ", catalog.code_label),
-        each("project", lambda p: catalog.projects.get(p, (p,))[0]), each("amount", str),
+        each("phase", observed.code_label), each("measure", observed.code_label), each("fund", observed.code_label),
+        each("exptype", observed.code_label), each("detail", observed.code_label),
+        each("func", lambda c: observed.notation(c) or ""), each("func", observed.code_label),
+        each("econ", lambda c: observed.notation(c) or ""), each("econ", observed.code_label),
+        each("project", lambda p: observed.projects.get(p, (p,))[0]), each("amount", str),
         doc_field("file"), doc_field("title"), table_field(0), table_field(1), each("line", str),
         each("column", str), each("row", str),
     ]
 
 
 # ---------------------------------------------------------------- networks
-_EXPTYPE_RANK = {None: 0, "basic": 1, "project": 1}
-_FUND_RANK = {None: 0, "fiscal": 1, "general": 2}
-
-
-def _rank(catalog: Catalog, obs: Observation) -> tuple:
-    """Prefer the broadest budget figure: 预算 over 决算, latest year, no fund or type split."""
-    measure = catalog.notation(obs.one("measure"))
-    return (catalog.notation(obs.one("phase")) != "budget", -(obs.year or 0), measure != "expenditure",
-            _EXPTYPE_RANK.get(catalog.notation(obs.one("exptype")), 3), _FUND_RANK.get(catalog.notation(obs.one("fund")), 3),
-            obs.line or 0)
+def _rank(observed: ObservationSet, obs: Observation) -> tuple:
+    """The figure a link carries: a 预算 before a 决算, the latest year, 支出 before other measures,
+    then the unit's figure as an answer would choose it (query.figures)."""
+    figure = Figure(obs.one("unit") or "", obs.year or 0, observed.notation(obs.one("phase")) or "",
+                    observed.notation(obs.one("measure")) or "", obs.amount or Decimal(0), obs.one("document") or "",
+                    obs.one("table"), obs.line or 0, obs.iri, obs.one("fund"), obs.one("exptype"), frozenset(obs.details))
+    return ((figure.phase != "budget", -figure.year, figure.measure != "expenditure")
+            + preference(figure, figure.unit, figure.phase, observed.documents))
 
 
 def _usable(obs: Observation) -> bool:
     return not obs.ambiguous and obs.amount is not None and not obs.details
 
 
-def build_network(catalog: Catalog, units: set[str] | None = None) -> nx.DiGraph:
+def build_network(observed: ObservationSet, units: set[str] | None = None) -> nx.DiGraph:
     """Units and departments, subject concepts, projects and documents, with weighted links.
 
     Edges: unit → parent unit (subOrganizationOf), unit → functional/economic subject and unit →
@@ -230,17 +230,17 @@ def build_network(catalog: Catalog, units: set[str] | None = None) -> nx.DiGraph
     its 决算), subject → broader subject, unit → document it is reported in (weight: figures).
     """
     network = nx.DiGraph(name="budgetkg")
-    observations = [o for o in _selected(catalog, units) if _usable(o)]
-    in_graphs = set().union(*catalog.members.values()) if catalog.members else set()
-    wanted_units = set(units) if units is not None else {u for u in catalog.units if u in in_graphs}
+    observations = [o for o in _selected(observed, units) if _usable(o)]
+    in_graphs = set().union(*observed.members.values()) if observed.members else set()
+    wanted_units = set(units) if units is not None else {u for u in observed.units if u in in_graphs}
 
     def add_unit(iri: str) -> None:
-        unit = catalog.units.get(iri)
+        unit = observed.units.get(iri)
         if unit is not None and iri not in network:
             network.add_node(iri, label=unit.name, type=unit.kind, code=unit.code or "", region=unit.region)
 
     def add_concept(iri: str) -> None:
-        concept = catalog.concepts.get(iri)
+        concept = observed.concepts.get(iri)
         if concept is None or iri in network:
             return
         network.add_node(iri, label=f"{concept.notation} {concept.label}".strip(),
@@ -248,15 +248,15 @@ def build_network(catalog: Catalog, units: set[str] | None = None) -> nx.DiGraph
                          code=concept.notation, region="")
         if len(concept.notation) > 3:
             parent = str(t.subject_iri(concept.scheme, concept.notation[:-2]))
-            if parent in catalog.concepts:
+            if parent in observed.concepts:
                 add_concept(parent)
                 _edge(network, iri, parent, "broader")
 
     for iri in sorted(wanted_units):
         add_unit(iri)
     for iri in sorted(wanted_units):
-        parent = catalog.units[iri].parent if iri in catalog.units else None
-        if parent and parent in catalog.units:
+        parent = observed.units[iri].parent if iri in observed.units else None
+        if parent and parent in observed.units:
             add_unit(parent)
             _edge(network, iri, parent, "subOrganizationOf")
 
@@ -267,34 +267,34 @@ def build_network(catalog: Catalog, units: set[str] | None = None) -> nx.DiGraph
         targets = [("project", project)] if project else [("functionalSubject", func), ("economicSubject", econ)]
         for interaction, target in targets:
             key = (unit or "", interaction, target or "")
-            if unit and target and (key not in best or _rank(catalog, obs) < _rank(catalog, best[key])):
+            if unit and target and (key not in best or _rank(observed, obs) < _rank(observed, best[key])):
                 best[key] = obs
     for (unit, interaction, target), obs in sorted(best.items()):
         add_unit(unit)
         if interaction == "project":
             if target not in network:
-                name, owner = catalog.projects.get(target, (target.rsplit("/", 1)[-1], unit))
-                region = catalog.units[owner].region if owner in catalog.units else ""
+                name, owner = observed.projects.get(target, (target.rsplit("/", 1)[-1], unit))
+                region = observed.units[owner].region if owner in observed.units else ""
                 network.add_node(target, label=name, type="project", code="", region=region)
         else:
             add_concept(target)
         if target in network:
-            _edge(network, unit, target, interaction, obs.amount, catalog.notation(obs.one("phase")) or "", obs.year or 0,
-                  measure=catalog.notation(obs.one("measure")) or "")
-    for iri, (name, owner) in sorted(catalog.projects.items()):  # projects without a figure
+            _edge(network, unit, target, interaction, obs.amount, observed.notation(obs.one("phase")) or "", obs.year or 0,
+                  measure=observed.notation(obs.one("measure")) or "")
+    for iri, (name, owner) in sorted(observed.projects.items()):  # projects without a figure
         if owner in wanted_units and iri not in network and iri in in_graphs:
             add_unit(owner)
-            region = catalog.units[owner].region if owner in catalog.units else ""
+            region = observed.units[owner].region if owner in observed.units else ""
             network.add_node(iri, label=name, type="project", code="", region=region)
             _edge(network, owner, iri, "project")
 
     reported: dict[tuple[str, str], int] = defaultdict(int)
     for obs in observations:
-        doc = catalog.document_of(obs)
+        doc = observed.document_of(obs)
         if doc is not None and obs.one("unit"):
             reported[(obs.one("unit"), doc.iri)] += 1
     for (unit, doc_iri), count in sorted(reported.items()):
-        doc = catalog.documents[doc_iri]
+        doc = observed.documents[doc_iri]
         if doc_iri not in network:
             network.add_node(doc_iri, label=doc.title, type="document", code=doc.file, region="")
         _edge(network, unit, doc_iri, "reportedIn", weight=float(count))

@@ -104,10 +104,15 @@ class Document:
     title: str
     sha256: str
     unit: str | None
+    phase: str = ""  # budget / final
+    kind: str = ""  # 部门 / 单位
 
 
 @dataclass
-class Catalog:
+class ObservationSet:
+    """Every observation of a store (or of one document) and the units, concepts, projects, tables
+    and documents they refer to."""
+
     observations: list[Observation]
     units: dict[str, Unit]
     concepts: dict[str, Concept]
@@ -179,7 +184,7 @@ def load_units(store: Store) -> dict[str, Unit]:
     return units
 
 
-def load(store: Store, graph: str | None = None) -> Catalog:
+def load(store: Store, graph: str | None = None) -> ObservationSet:
     """Every observation (of one named graph, if given) and what it refers to."""
     where = graph_clause(graph)
     bind = f"BIND({ox.NamedNode(graph)} AS ?g)" if graph else ""
@@ -224,18 +229,21 @@ def load(store: Store, graph: str | None = None) -> Catalog:
 
     documents: dict[str, Document] = {}
     for row in store.select(t.SPARQL_PREFIXES + """
-            SELECT ?g ?d (SAMPLE(?file) AS ?f) (SAMPLE(?title) AS ?t) (SAMPLE(?sha) AS ?s) (SAMPLE(?unit) AS ?u) WHERE {
+            SELECT ?g ?d (SAMPLE(?file) AS ?f) (SAMPLE(?title) AS ?t) (SAMPLE(?sha) AS ?s) (SAMPLE(?unit) AS ?u)
+                   (SAMPLE(?phase) AS ?p) (SAMPLE(?kind) AS ?k) WHERE {
               GRAPH ?g { ?d a bk:Document }
               OPTIONAL { ?d bk:sourceFile ?file } OPTIONAL { ?d dcterms:title ?title }
               OPTIONAL { ?d bk:sha256 ?sha } OPTIONAL { ?d bk:unit ?unit }
+              OPTIONAL { ?d bk:phase ?phase } OPTIONAL { ?d bk:documentKind ?kind }
             } GROUP BY ?g ?d""").values():
-        documents[row["d"]] = Document(row["d"], row["g"], row["f"] or "", row["t"] or "", row["s"] or "", row["u"])
+        documents[row["d"]] = Document(row["d"], row["g"], row["f"] or "", row["t"] or "", row["s"] or "", row["u"],
+                                       (row["p"] or "").rsplit("-", 1)[-1], (row["k"] or "")[:2])
     members: dict[str, set[str]] = {}
     for g, s in store.select(t.SPARQL_PREFIXES + f"""
             SELECT DISTINCT ?g ?s WHERE {{ {where} {{ ?s a ?type }} {bind}
               FILTER(?type IN (org:Organization, bk:Project, skos:Concept, bk:Document)) }}""").rows:
         members.setdefault(_value(g), set()).add(_value(s))
-    return Catalog(observations, units, concepts, projects, tables, documents, members)
+    return ObservationSet(observations, units, concepts, projects, tables, documents, members)
 
 
 def descendants(units: dict[str, Unit], roots: set[str]) -> set[str]:

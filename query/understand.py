@@ -1,4 +1,5 @@
-"""A Chinese question → what it asks: intent, units, subjects, projects, dimensions, year, phase.
+"""A Chinese question → what it names and asks: units, subjects, projects, dimensions, year, phase
+(which kind of question it is, query.intents decides from this).
 
 jieba segments the question with a user dictionary generated from the graph (unit names and
 aliases, subject names, project names, the vocabulary's wordings), so each name survives as one
@@ -23,23 +24,9 @@ from budgetkg.query.catalog import Catalog
 
 WORD_FREQ = 200_000  # high enough that a name from the graph is kept as one token
 
-INTENT_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("definition", re.compile(r"什么是|是什么意思|指什么|的含义|含义是|的定义|定义是|名词解释|解释一下|是指")),
-    ("code", re.compile(r"(?:是|指)(?:什么|哪个|哪一个)(?:科目|分类|编码|代码)?|什么科目|哪个科目|科目名称|对应(?:什么|哪个)")),
-    ("parent", re.compile(r"上级|主管部门|主管单位|隶属|归属|属于哪个|所属部门|上一级|归哪个|由哪个部门|是哪个部门的|哪个部门的下属")),
-    ("children", re.compile(r"下属|下级|所属单位|二级单位|有哪些单位|包括哪些单位|各单位|哪些单位|子单位|单位构成")),
-    ("staffing", re.compile(r"编制|实有人数|在编|多少人|人员数|人数")),
-    ("performance", re.compile(r"绩效|指标|满意度|目标|考核")),
-    ("projects", re.compile(r"哪些项目|项目有哪些|什么项目|项目清单|项目列表|几个项目|多少个项目")),
-    ("execution", re.compile(r"执行率|完成率|执行情况|完成年初预算|执行了多少")),
-    ("change", re.compile(r"增长|增加|减少|下降|上升|同比|比上年|较上年|比去年|变化|变动|增幅|降幅")),
-    ("ranking", re.compile(r"最多|最少|最高|最低|最大|最小|排名|排序|排行|前\s*\d+|前[一二三四五六七八九十]|哪个.*最|谁.*最")),
-    ("compare", re.compile(r"对比|比较|分别|相比|哪个多|哪个高")),
-]
 FINAL_WORDS = re.compile(r"决算|实际|执行|花了|用了|支出决算|年末")
 BUDGET_WORDS = re.compile(r"预算|计划|安排")
 TOTAL_WORDS = re.compile(r"预算总额|总预算|收支总|总额|总共|一共|多少钱|预算多少|预算是多少|多少预算|预算有多少|总计|规模")
-PRONOUNS = re.compile(r"^(?:那|那么|它|其|该单位|这个单位|他们|它的|其的)|它|其上级|该单位")
 BUDGET_QUESTION = re.compile(r"预算|决算|经费|支出|收入|费|资金|拨款|科目|项目|编制|多少|几|金额|万元|上级|下属|单位|部门|执行|结转|采购|公积金|工资|三公")
 CODE = re.compile(r"(?<!\d)\d{3,9}(?!\d)")
 MONEY_WORDS = re.compile(r"亿元|万元|千元|(?<![万千亿单])元")
@@ -64,7 +51,8 @@ class Understanding:
     question: str
     text: str  # normalised question
     tokens: list[str]
-    intent: str | None = None
+    masked: str = ""  # text with the names it mentions blanked out: the words that say what is asked
+    intent: str | None = None  # chosen by query.intents
     units: list[str] = field(default_factory=list)
     unit_mentions: list[Mention] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
@@ -85,9 +73,19 @@ class Understanding:
     all_children: bool = False
     wants_total: bool = False
     money: str | None = None  # the unit of money the question asks in (元, 万元)
-    asks: list[dict[str, t.Code]] = field(default_factory=list)
-    phase_stated: bool = False  # 预算/决算 named; otherwise a unit's 决算 answers when it has no 预算  # "基本支出和项目支出": one set of dims per figure asked
+    asks: list[dict[str, t.Code]] = field(default_factory=list)  # "基本支出和项目支出": one set of dims per figure asked
+    phase_stated: bool = False  # 预算/决算 named; otherwise a unit's 决算 answers when it has no 预算
     kind: str | None = None  # 部门 or 单位, when the question names the kind of document
+
+    @property
+    def asked_subjects(self) -> list[str]:
+        """Subjects named in the question; a name shared by a functional and an economic code keeps both."""
+        return self.subjects[:4]
+
+    @property
+    def names_a_code(self) -> bool:
+        """A subject is named by its code (“2010301是什么科目”)."""
+        return any(m.kind == "subject" and CODE.fullmatch(m.text) for m in self.mentions)
 
 
 def normalize_question(question: str) -> str:
@@ -148,8 +146,9 @@ class Understander:
         self._dims_and_subjects(u, text, taken)
         self._codes(u, text)
         self._terms(u, text)
+        u.masked = _masked(text, u.mentions)
         self._year_phase(u, text)
-        self._intent(u, text)
+        self._cues(u, text)
         return u
 
     # ------------------------------------------------------------ units
@@ -309,10 +308,7 @@ class Understander:
         u.year = int(year.group(1)) if year else None
         if u.year is None and re.search(r"去年|上年度|上一年(?!度?相比)", text) and not re.search(r"比上年|较上年|比去年|较去年|同比", text):
             u.year_offset = -1  # "去年": the year before the latest one disclosed
-        masked = text
-        for m in u.mentions:
-            if m.kind in {"unit", "project", "subject"}:
-                masked = masked[:m.start] + "＿" * (m.end - m.start) + masked[m.end:]
+        masked = u.masked
         final = bool(FINAL_WORDS.search(masked))
         budget = bool(BUDGET_WORDS.search(masked))
         u.phase_stated = final or budget
@@ -328,53 +324,24 @@ class Understander:
         kind = KIND_WORDS.search(masked)
         u.kind = kind.group(1) if kind else None
 
-    def _intent(self, u: Understanding, text: str) -> None:
-        masked = text
-        for m in u.mentions:
-            if m.kind in {"unit", "project", "subject"}:
-                masked = masked[:m.start] + "＿" * (m.end - m.start) + masked[m.end:]
-        found = [name for name, pattern in INTENT_WORDS if pattern.search(masked)]
-        top = TOP_N.search(masked)
+    def _cues(self, u: Understanding, text: str) -> None:
+        """How many places, which end of a ranking, all of a department's units, a follow-up."""
+        top = TOP_N.search(u.masked)
         if top:
             value = top.group(1)
             u.top_n = int(value) if value.isdigit() else CN_NUMBERS.get(value)
-        u.ascending = bool(re.search(r"最少|最低|最小|倒数", masked))
-        u.all_children = bool(re.search(r"各单位|各个单位|下属单位|所属单位|各下属|下属各", masked))
+        u.ascending = bool(re.search(r"最少|最低|最小|倒数", u.masked))
+        u.all_children = bool(re.search(r"各单位|各个单位|下属单位|所属单位|各下属|下属各", u.masked))
         u.follow_up = bool(re.match(r"^(?:那|那么|那个|它|其|该单位|这个单位)", text)) or text.endswith("呢") or text.endswith("呢?")
-        has_code = any(m.kind == "subject" and CODE.fullmatch(m.text) for m in u.mentions)
-        for name in found:
-            if name == "definition" and (u.terms or u.dims or u.subjects) and not (has_code and "科目" in masked):
-                if has_code:
-                    u.intent = "code"
-                else:
-                    u.intent = "definition"
-                break
-            if name == "code" and has_code:
-                u.intent = "code"
-                break
-            if name == "definition" and has_code:
-                u.intent = "code"
-                break
-            if name in {"parent", "children", "staffing", "projects", "execution", "change", "ranking"}:
-                if name == "children" and u.all_children and ("ranking" in found or u.dims or u.subjects):
-                    continue
-                if name == "staffing" and not (u.units or u.follow_up):
-                    continue
-                u.intent = name
-                break
-            if name == "performance" and (u.projects or u.units or u.follow_up):
-                u.intent = name
-                break
-            if name == "compare":
-                u.intent = "compare"
-                break
-        if u.intent is None and "ranking" in found:
-            u.intent = "ranking"
-        if u.intent is None:
-            if u.projects and not u.dims:
-                u.intent = "project"
-            elif u.units or u.subjects or u.dims or u.projects or u.follow_up:
-                u.intent = "measure"
+
+
+def _masked(text: str, mentions: list[Mention]) -> str:
+    """The question with the units, projects and subjects it names blanked out, so that the words
+    inside a name (“柳州市人民政府办公室”) do not count as words of the question."""
+    for m in mentions:
+        if m.kind in {"unit", "project", "subject"}:
+            text = text[:m.start] + "＿" * (m.end - m.start) + text[m.end:]
+    return text
 
 
 def separate_asks(named: list[t.Code]) -> list[dict[str, t.Code]]:

@@ -310,7 +310,10 @@ def test_units_list_and_detail(client):
     assert figures[("三公经费", "预算")]["amount"] == 0.22
     assert ("支出合计", "决算") in figures and figures[("预算总额", "预算")]["source"]["line"] > 0
     assert {d["phase"] for d in detail["documents"]} == {"预算", "决算"}
-    assert "bk:unit <https://w3id.org/budgetkg/id/unit/450200/103007>" in detail["sparql"]
+    assert "<https://w3id.org/budgetkg/id/unit/450200/103007/slice/budget/expenditure-total>" in detail["sparql"]
+    # the page's figure is the one an answer cites (one rule: query.figures)
+    answer = json_of(client.post("/api/ask", json={"question": f"柳州热线中心{figures[('基本支出', '预算')]['year']}年基本支出预算"}))
+    assert answer["sources"][0] == figures[("基本支出", "预算")]["source"]
     parent = json_of(client.get("/api/units/450200/103"))
     assert len(parent["children"]) == 6
 

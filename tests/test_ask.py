@@ -92,9 +92,9 @@ def test_statuses(asker, question, status):
 
 
 def test_ambiguous_lists_choices(asker, monkeypatch):
-    import budgetkg.query.ask as ask_module
+    import budgetkg.query.answers as answers
 
-    monkeypatch.setattr(ask_module, "MAX_UNITS", 2)
+    monkeypatch.setattr(answers, "MAX_UNITS", 2)
     result = asker.ask("热线中心三公经费多少")
     assert result["status"] == "ambiguous"
     assert len(result["suggestions"]) == 3
@@ -108,10 +108,10 @@ def test_a_few_units_answer_each_and_say_who_did_not_disclose(asker):
 
 
 def test_a_long_ranking_names_the_first_places_and_counts_the_rest(asker, monkeypatch):
-    import budgetkg.query.ask as ask_module
+    from budgetkg.query.intents import ranking
 
     everyone = asker.ask("哪个单位的支出最多")
-    monkeypatch.setattr(ask_module, "RANKING_SHOWN", 3)
+    monkeypatch.setattr(ranking, "RANKING_SHOWN", 3)
     top = asker.ask("哪个单位的支出最多")
     assert top["status"] == "ok" and len(top["rows"]) == 3 and top["rows"] == everyone["rows"][:3]
     assert f"共{len(everyone['rows'])}个单位公开了该项，列出前3名" in top["answer"]
@@ -227,10 +227,12 @@ def test_performance_reads_the_projects_of_the_year_asked_or_the_latest(asker, m
     old = ProjectEntry(current.iri + "-older", current.name, unit.iri, current.year - 3)
     monkeypatch.setitem(asker.catalog.projects, old.iri, old)
     monkeypatch.setattr(unit, "projects", unit.projects + [old.iri])
+    from budgetkg.query.intents.performance import projects_asked
+
     u = asker.understander.understand(f"{unit.name}的绩效指标")
-    latest = asker._performance_projects(replace(u, units=[unit.iri], year=None))
+    latest = projects_asked(asker.context, replace(u, units=[unit.iri], year=None))
     assert current.iri in latest and old.iri not in latest
-    assert asker._performance_projects(replace(u, units=[unit.iri], year=old.year)) == [old.iri]
+    assert projects_asked(asker.context, replace(u, units=[unit.iri], year=old.year)) == [old.iri]
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ class DocumentFacts:
 
 @dataclass
 class Evidence:
-    catalog: observations.Catalog
+    catalog: observations.ObservationSet
     cells: list[Cell]
     reconciled: CheckResult
     documents: dict[str, DocumentFacts]
