@@ -139,13 +139,12 @@ def _aliases(name: str) -> set[str]:
     forms = set()
     for region_form, government_form, body_form, head_form, own_form in product(
             _region_forms(region), governments, _body_forms(body) or {""}, heads, owns):
-        if government_form and body_form == "" and head_form == "办":
-            head_form = "办公室"
         form = region_form + government_form + body_form + head_form + own_form
         if not body_form and not government_form and head_form in {"办", "办公室", ""}:
             continue  # "普陀区办公室" says nothing
-        if len(form) < 4 and not (region_form and len(region_form) > 1):
-            continue  # without its region a form must still say something ("办公室" alone does not)
+        shortened = body_form != body or head_form != head
+        if len(form) < 3 or len(form) == 3 and not (region_form and len(region_form) > 1) and not shortened:
+            continue  # without its region a form must still say something: 文旅局, 商务委, not 图书馆 or 办公室
         forms.add(canonical(form))
     if government and not body and head == "办公室":  # 人民政府办公室 → 府办: 区府办, 市府办
         for region_form in _region_forms(region)[:-1]:

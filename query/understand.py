@@ -21,6 +21,7 @@ from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import FILLER, aliases, canonical, region_prefix
 from budgetkg.ontology.regions import all_region_spellings
 from budgetkg.query.catalog import Catalog
+from budgetkg.query.language import Years, normalize_question, years_asked
 
 WORD_FREQ = 200_000  # high enough that a name from the graph is kept as one token
 
@@ -76,6 +77,7 @@ class Understanding:
     asks: list[dict[str, t.Code]] = field(default_factory=list)  # "基本支出和项目支出": one set of dims per figure asked
     phase_stated: bool = False  # 预算/决算 named; otherwise a unit's 决算 answers when it has no 预算
     kind: str | None = None  # 部门 or 单位, when the question names the kind of document
+    years: Years = field(default_factory=Years)  # several years asked: 2023年和2024年, 近3年, 历年
 
     @property
     def asked_subjects(self) -> list[str]:
@@ -86,19 +88,6 @@ class Understanding:
     def names_a_code(self) -> bool:
         """A subject is named by its code (“2010301是什么科目”)."""
         return any(m.kind == "subject" and CODE.fullmatch(m.text) for m in self.mentions)
-
-
-def normalize_question(question: str) -> str:
-    text = unicodedata.normalize("NFKC", question)
-    text = re.sub(r"[\s\u3000]+", "", text)
-    return text.replace("“", "").replace("”", "").replace('"', "")
-
-
-def _traditional_to_simplified(text: str) -> str:
-    # the handful of traditional forms budget questions use; cheap and deterministic
-    table = str.maketrans("預決這個單位經費財與費務門屬級編額總開場實際項目報機關運營採購購買務員線熱縣區劃務類",
-                          "预决这个单位经费财与费务门属级编额总开场实际项目报机关运营采购购买务员线热县区划务类")
-    return text.translate(table)
 
 
 class Understander:
@@ -113,7 +102,7 @@ class Understander:
         self.project_names: dict[str, set[str]] = {}
         for project in catalog.projects.values():
             for form in {t.normalize(project.name), canonical(project.name)}:
-                if len(form) >= 3:
+                if len(form) >= 4:  # a project called "购置费" is not what every question about 购置费 means
                     self.project_names.setdefault(form, set()).add(project.iri)
         self.term_names = {name: name for name in catalog.terms}
         self.region_names = {name: iri for name, iri in catalog.regions.items()}
@@ -133,7 +122,7 @@ class Understander:
 
     def understand(self, question: str) -> Understanding:
         started = time.perf_counter()
-        text = _traditional_to_simplified(normalize_question(question))
+        text = normalize_question(question)
         tokens = self.tokens(text) if text else []
         self.tokenize_ms = (time.perf_counter() - started) * 1000
         u = Understanding(question, text, [w for w, _, _ in tokens])
@@ -304,8 +293,9 @@ class Understander:
             u.mentions.append(Mention("term", match.group(), match.start(), match.end(), [match.group()]))
 
     def _year_phase(self, u: Understanding, text: str) -> None:
+        u.years = years_asked(text)
         year = YEAR.search(text)
-        u.year = int(year.group(1)) if year else None
+        u.year = int(year.group(1)) if year and not u.years.several else None
         if u.year is None and re.search(r"去年|上年度|上一年(?!度?相比)", text) and not re.search(r"比上年|较上年|比去年|较去年|同比", text):
             u.year_offset = -1  # "去年": the year before the latest one disclosed
         masked = u.masked
@@ -356,7 +346,9 @@ def separate_asks(named: list[t.Code]) -> list[dict[str, t.Code]]:
             values.append(item)
     broader = t.broader_codes()
     for dimension, values in by_dimension.items():  # "基本支出中人员经费和公用经费": the parts, not the whole
-        by_dimension[dimension] = [v for v in values if not any(broader.get(o.iri) == v.iri for o in values)] or values
+        parts = [v for v in values if not any(broader.get(o.iri) == v.iri for o in values)]
+        if len(parts) > 1:  # (one part, "三公经费…其中公务接待费", asks for both)
+            by_dimension[dimension] = parts
     several = [d for d, values in by_dimension.items() if len(values) > 1]
     if len(several) != 1:
         dims: dict[str, t.Code] = {}

@@ -1,0 +1,127 @@
+"""Figures computed from figures: shares, differences, ratios and growth, totals and averages.
+
+A derived answer names its operands, each a figure of the graph with its source, and writes its
+working ("844.09 ÷ 1,113.42 = 75.81%").  A question about two things ("项目支出占总预算的比重",
+"决算比预算多多少", "长沙热线比柳州热线多多少") is split where its words say so (占, 比, 中, 和) into the
+two sides, each read from the names the side mentions; a side that names nothing more is the
+other side's whole (项目支出 → 支出总计, 公务接待费 → 三公经费, a unit → its department).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from budgetkg.ontology import terms as t
+from budgetkg.query import answers as say
+from budgetkg.query.answers import PHASE_LABEL
+from budgetkg.query.catalog import Catalog
+from budgetkg.query.figures import Figure, Wanted, find
+from budgetkg.query.understand import Mention, Understanding
+from budgetkg.store import Store
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One operand as asked: whose figure (unit), which (dims, subject, project), of which phase and year."""
+
+    unit: str
+    dims: dict[str, t.Code]
+    subject: str | None = None
+    project: str | None = None
+    phase: str = "budget"
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Operand:
+    side: Side
+    figure: Figure
+    name: str  # the unit's name
+    what: str  # the figure's name
+    source: dict
+
+    def label(self) -> str:
+        return f"{self.name}{self.figure.year}年{PHASE_LABEL[self.figure.phase]}{self.what}"
+
+    def said(self, money: str | None) -> str:
+        return say.say_amount(self.figure, money)
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal:
+    return (part / whole * HUNDRED).quantize(CENT, ROUND_HALF_UP)
+
+
+def amount_in(figure: Figure, money: str | None) -> Decimal:
+    """A figure's amount in the unit of money asked (万元 unless 元 is asked)."""
+    unit = money or "万元"
+    return figure.amount / t.money_units()[unit].wanyuan
+
+
+def number(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def operand(store: Store, catalog: Catalog, u: Understanding, side: Side, sources, sparql: list[str]) -> Operand | None:
+    wanted = replace(Wanted.of(u, side.dims), year=side.year if side.year is not None else u.year)
+    if side.subject is None and side.project is None and "measure" not in side.dims and not side.dims.get("exptype"):
+        wanted = replace(wanted, measure=str(t.ID["measure-expenditure-total"]) if not side.dims.get("fund")
+                         else wanted.measure)
+    figures = find(store, catalog, wanted, [side.unit], side.phase, side.subject, side.project, sparql)
+    figure = figures.get(side.unit)
+    if figure is None:
+        return None
+    return Operand(side, figure, catalog.unit_label(side.unit), say.describe(catalog, wanted, side.subject, side.project),
+                   sources(figure.doc, figure.table, figure.line))
+
+
+# ------------------------------------------------------------ reading the two sides of a question
+def mentions_between(u: Understanding, start: int, end: int) -> list[Mention]:
+    return [m for m in u.mentions if start <= m.start and m.end <= end]
+
+
+def dims_of(mentions: list[Mention]) -> tuple[dict[str, t.Code], list[str], list[str], list[str]]:
+    """What mentions name: dimensions (measure, fund, type), subjects, projects, units."""
+    dims: dict[str, t.Code] = {}
+    subjects, projects, units = [], [], []
+    for mention in mentions:
+        if mention.kind == "measure":
+            code = t.codes().get(mention.targets[0])
+            if code is not None and code.dimension != "detail":
+                dims = t.merge(dims, {code.dimension: code})
+        elif mention.kind == "subject":
+            subjects += [s for s in mention.targets if s not in subjects]
+        elif mention.kind == "project":
+            projects += [p for p in mention.targets if p not in projects]
+        elif mention.kind == "unit":
+            units += [x for x in mention.targets if x not in units]
+    return dims, subjects, projects, units
+
+
+def split_at(u: Understanding, pattern: str) -> int | None:
+    """Where the question turns from one side to the other: the first match of `pattern` after a name."""
+    first = min((m.end for m in u.mentions), default=0)
+    match = re.compile(pattern).search(u.masked, first) or re.compile(pattern).search(u.masked)
+    return match.start() if match else None
+
+
+def whole_of(part: Side, catalog: Catalog) -> Side:
+    """What a part is a share of when the question does not say: 公务接待费 → 三公经费, 人员经费 → 基本支出,
+    基本支出 / a subject / a project → 支出总计."""
+    broader = t.broader_codes()
+    measure, exptype = part.dims.get("measure"), part.dims.get("exptype")
+    if exptype is not None:
+        above = broader.get(exptype.iri)
+        dims = {k: v for k, v in part.dims.items() if k != "exptype"}
+        if above:
+            dims["exptype"] = t.codes()[above]
+        return replace(part, dims=dims, subject=None, project=None)
+    if measure is not None and broader.get(measure.iri):
+        return replace(part, dims={**part.dims, "measure": t.codes()[broader[measure.iri]]}, subject=None, project=None)
+    if part.subject or part.project or (measure is not None and measure.notation not in t.GENERAL_MEASURES):
+        return replace(part, dims={k: v for k, v in part.dims.items() if k == "fund"}, subject=None, project=None)
+    parent = catalog.units[part.unit].parent if part.unit in catalog.units else None
+    return replace(part, unit=parent) if parent else replace(part, dims={})

@@ -1,0 +1,79 @@
+"""A question's words in one form: full-width to half-width, no spaces or quotes, traditional
+characters in their simplified form (OpenCC), and Chinese numerals where they count or date
+something ("二〇二四年" → 2024年, "前三名" → 前3名, "近两年" → 近2年) — never inside a name such as
+一般公共预算 or 三公经费.  And the years a question asks about: one, several, a range or the last few.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import cn2an
+
+_SPACES = re.compile(r"[\s\u3000]+")
+_QUOTES = str.maketrans("", "", "“”\"‘’'")
+_DIGIT_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+_COUNTED = re.compile(r"(?P<before>前|近|最近|过去|后)(?P<number>[一二两三四五六七八九十]+)(?=名|个|位|年|家|项|$|[^\u4e00-\u9fff])")
+_PERCENT = re.compile(r"百分之(?P<number>[一二两三四五六七八九十百点零〇]+)(?![几多])")
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _number(text: str) -> str:
+    try:
+        return str(cn2an.cn2an(text.replace("两", "二"), "smart"))
+    except (ValueError, KeyError):
+        return text
+
+
+def normalize_question(question: str) -> str:
+    text = unicodedata.normalize("NFKC", question)
+    text = _SPACES.sub("", text).translate(_QUOTES)
+    text = _converter().convert(text)
+    text = _DIGIT_YEAR.sub(lambda m: "".join(str("〇一二三四五六七八九".index(c) if c != "零" else 0) for c in m.group()), text)
+    text = _COUNTED.sub(lambda m: m["before"] + _number(m["number"]), text)
+    return _PERCENT.sub(lambda m: _number(m["number"]) + "%", text)
+
+
+_YEAR = r"(20\d{2})\s*年?"
+_RANGE = re.compile(rf"{_YEAR}(?:度)?\s*(?:到|至|-|—|~|～)\s*{_YEAR}")
+_LIST = re.compile(rf"(20\d{{2}})\s*年?度?(?:(?:和|与|、|及|跟|,|，)\s*(20\d{{2}})\s*年?度?)+")
+_LAST = re.compile(r"(?:近|最近|过去)(\d+)年")
+_ALL_YEARS = re.compile(r"历年|各年|每年|逐年|这几年|哪几年")
+
+
+@dataclass(frozen=True)
+class Years:
+    """The years asked: explicit ones, or the last `last` years held, or all years held."""
+
+    years: tuple[int, ...] = ()
+    last: int | None = None
+    every: bool = False
+
+    @property
+    def several(self) -> bool:
+        return len(self.years) > 1 or self.last is not None or self.every
+
+
+def years_asked(text: str) -> Years:
+    match = _RANGE.search(text)
+    if match:
+        first, last = sorted((int(match.group(1)), int(match.group(2))))
+        if last - first <= 20:
+            return Years(tuple(range(first, last + 1)))
+    match = _LIST.search(text)
+    if match:
+        return Years(tuple(sorted({int(y) for y in re.findall(r"20\d{2}", match.group())})))
+    match = _LAST.search(text)
+    if match:
+        return Years(last=max(1, min(int(match.group(1)), 20)))
+    if _ALL_YEARS.search(text):
+        return Years(every=True)
+    return Years()
