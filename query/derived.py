@@ -125,3 +125,51 @@ def whole_of(part: Side, catalog: Catalog) -> Side:
         return replace(part, dims={k: v for k, v in part.dims.items() if k == "fund"}, subject=None, project=None)
     parent = catalog.units[part.unit].parent if part.unit in catalog.units else None
     return replace(part, unit=parent) if parent else replace(part, dims={})
+
+
+# ------------------------------------------------------------ last year's figure from this year's text
+@dataclass(frozen=True)
+class Derived:
+    """A figure no table gives, worked out from one the text states: last year's amount from this
+    year's figure and its stated change."""
+
+    amount: Decimal  # 万元
+    working: str
+    source: dict
+
+
+def _matches(row: dict, wanted: Wanted, subject: str | None) -> bool:
+    measures = {wanted.measure} | ({str(t.ID["measure-expenditure"]), str(t.ID["measure-income"])}
+                                   if wanted.measure.endswith("-total") else set())
+    if subject:
+        return row["subject"] == subject
+    return (not row["subject"] and row["measure"] in measures and row["fund"] == wanted.fund
+            and row["exptype"] == wanted.exptype)
+
+
+def previous_year(store: Store, catalog: Catalog, wanted: Wanted, unit: str, year: int, subject: str | None,
+                  sources, sparql: list[str]) -> Derived | None:
+    """`year`'s figure as the next year's text gives it: stated ("比2023年预算0.28万元"), or its figure
+    less its stated change (1,113.42 − 79.80 = 1,033.62)."""
+    from budgetkg.query.figures import stated_facts
+
+    def pick(rows: list[dict]) -> dict | None:
+        rows = [r for r in rows if int(r["year"]) == year + 1 and _matches(r, wanted, subject)
+                and (r["previous"] or (r["amount"] and r["change"]))]
+        return rows[0] if rows else None
+
+    later = replace(wanted, year=year + 1)
+    chosen, queries = stated_facts(store, catalog, later, [unit], "Change", "budget", pick)
+    sparql += queries
+    row = chosen.get(unit)
+    if row is None:
+        return None
+    src = sources(row["doc"], None, int(row["line"]))
+    if row["previous"]:
+        value = Decimal(row["previous"])
+        return Derived(value, f"{year + 1}年文件所述上年数{number(value)}", src)
+    amount, change = Decimal(row["amount"]), Decimal(row["change"])
+    value = amount - change
+    verb, sign = ("增加", "−") if change >= 0 else ("减少", "+")
+    return Derived(value, f"{year + 1}年文件称{number(amount)}万元比上年{verb}{number(abs(change))}万元："
+                          f"{number(amount)} {sign} {number(abs(change))} = {number(value)}", src)

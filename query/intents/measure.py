@@ -8,6 +8,7 @@ from itertools import product
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL, Result
+from budgetkg.query.derived import previous_year
 from budgetkg.query.figures import Wanted, find
 from budgetkg.query.intents.registry import Context, Intent, named, register, words
 from budgetkg.query.understand import Understanding
@@ -24,30 +25,57 @@ def answer(ctx: Context, u: Understanding) -> Result:
     sparql: list[str] = []
     found, sources, rows, silent = [], [], [], []
     projects = ctx.catalog.named_projects(u.projects, u.units) or [None]
-    for dims, phase, subject, project in product(u.asks or [u.dims], u.phases, u.asked_subjects or [None], projects):
-        wanted = Wanted.of(u, dims)
+    series = years_asked(ctx, u)
+    # a series without 预算/决算 takes each year's outturn where a 决算 gives it, else its budget
+    phases = u.phases if u.phase_stated or series == [None] else ["final"]
+    for dims, year, phase, subject, project in product(u.asks or [u.dims], series, phases, u.asked_subjects or [None], projects):
+        wanted = replace(Wanted.of(u, dims), year=year if year is not None else u.year)
         units = [ctx.catalog.projects[project].unit] if project else u.units
         figures = find(ctx.store, ctx.catalog, wanted, units, phase, subject, project, sparql)
+        if year is not None and not u.phase_stated:
+            missing = [x for x in units if x not in figures]
+            if missing:
+                figures.update(find(ctx.store, ctx.catalog, wanted, missing, "budget", subject, project, sparql))
         what = say.describe(ctx.catalog, wanted, subject, project)
         for unit in units:
             name = ctx.catalog.unit_label(unit)
             figure = figures.get(unit)
             if figure is None:
-                silent.append((name, phase, what))
+                derived = previous_year(ctx.store, ctx.catalog, wanted, unit, year, subject, ctx.source, sparql) if year else None
+                if derived is not None:
+                    sources.append(derived.source)
+                    rows.append([name, year, PHASE_LABEL[phase], what, float(derived.amount), derived.source["document"], 0,
+                                 derived.source["line"]])
+                    found.append(f"{name}{year}年{what}为{say.money(derived.amount)}万元（{derived.working}{say.cite(derived.source)}）")
+                    continue
+                silent.append((name, phase, what, year))
                 continue
             src = ctx.source(figure.doc, figure.table, figure.line)
             sources.append(src)
-            rows.append([name, figure.year, PHASE_LABEL[phase], what, float(figure.amount), src["document"], src["table"], src["line"]])
-            found.append(f"{name}{figure.year}年{PHASE_LABEL[phase]}{what}为{say.say_amount(figure, u.money)}{say.cite(src)}")
+            rows.append([name, figure.year, PHASE_LABEL[figure.phase], what, float(figure.amount), src["document"], src["table"], src["line"]])
+            found.append(f"{name}{figure.year}年{PHASE_LABEL[figure.phase]}{what}为{say.say_amount(figure, u.money)}{say.cite(src)}")
     if not rows and not u.phase_stated and u.phases == ["budget"]:
         return answer(ctx, replace(u, phases=["final"], phase_stated=True))  # only a 决算 says it
-    year = f"{u.year}年" if u.year else ("上一年度" if u.year_offset else "")
-    found += [say.not_disclosed(name, f"{year}{PHASE_LABEL[phase]}{what}") for name, phase, what in silent]
+    def when(year: int | None) -> str:
+        return f"{year}年" if year else f"{u.year}年" if u.year else ("上一年度" if u.year_offset else "")
+
+    found += [say.not_disclosed(name, f"{when(year)}{PHASE_LABEL[phase]}{what}") for name, phase, what, year in silent]
     chart = None
     if len(rows) > 1:
         chart = {"type": "bar", "labels": [f"{r[0]} {r[2]}" for r in rows], "values": [r[4] for r in rows], "unit": "万元"}
     return Result("ok" if rows else "no_data", say.sentences(found), u.intent or "measure", sparql,
                   ["单位", "年度", "阶段", "指标", "金额（万元）", "文件", "表", "行"], rows, sources, chart=chart)
+
+
+def years_asked(ctx: Context, u: Understanding) -> list[int | None]:
+    """The years of a series: those named, or the last few (or all) the units' documents hold; else one
+    look-up of the year asked or the latest (None)."""
+    if u.years.years:
+        return list(u.years.years)
+    if u.years.last or u.years.every:
+        held = sorted({d.year for unit in u.units for d in ctx.catalog.documents_about(unit)}, reverse=True)
+        return sorted(held[:u.years.last] if u.years.last else held)
+    return [None]
 
 
 register(Intent("measure", examples=("柳州热线中心三公经费多少", "池州市政务服务便民热线中心的基本支出"),
