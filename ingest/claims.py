@@ -37,6 +37,9 @@ _CLAUSE_END = re.compile(r"[，；;：:]|,(?!\d)")  # not the comma of 1,113.42
 _SENTENCE_END = re.compile(r"[。\n]")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})年")
 _COMPARED = re.compile(r"^(?:比|较|与|同比)|(?:比|较|与)(?:上年|去年|上一年|20\d{2}年|同期)|相比|同比")
+# a head that says only which figure (not what it is of): "年初预算为", "支出决算为", "当年执行数"
+_PURPOSE = re.compile(r"^\s*(?:主要)?(?:用于|包括)")
+_WHICH_FIGURE = re.compile(r"^(?:当年|全年|本年)?(?:年初预算|预算|决算|支出决算|执行数|实际支出|预算执行数)(?:数)?(?:为|是)?$")
 _COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|20\d{2}年|同期|年初|预算)|同比")
 _VERB = re.compile(r"(?P<up>增加|增长|上升|提高)|(?P<down>减少|下降|降低)")
 _FLAT = re.compile(r"持平|不变|相同")
@@ -112,6 +115,8 @@ class ClaimReader:
 
     # ------------------------------------------------------------ one sentence
     def read_sentence(self, sentence: Sentence, previous: Sentence | None) -> None:
+        if _PURPOSE.match(sentence.text):
+            return  # "主要用于：局本部项目支出": what the money is for, not a figure's subject
         absence = _ABSENCE.search(sentence.text)
         if absence and not _FIGURE.search(sentence.text):  # "本部门无政府性基金预算支出安排": why a table is empty
             self.doc.absences.append(Absence(squeeze(absence.group()), self.text.line_at(sentence.start)))
@@ -128,7 +133,7 @@ class ClaimReader:
                     sentence.shares.append((offset, share["of"], amount(share["rate"]), sentence.amounts[-1][1]))
                 continue
             if not _FIGURE.search(clause):
-                named = self.topic(clause) if sentence.topic is None else None
+                named = self.topic(clause) if sentence.topic is None and not sentence.amounts else None
                 if named is not None:  # "…（类）…（款）…（项），主要用于…" before its figures; not "收入全部为…" after them
                     topic = named
                     sentence.first = sentence.first or named
@@ -140,8 +145,9 @@ class ClaimReader:
             named = self.topic(head)
             if named is not None:
                 topic = named
-            elif topic is None and previous is not None and _COMPARED.search(clause) and previous.topic is not None:
-                topic = previous.topic  # "…0.22万元。比上年增加…": the sentence before named it
+            elif topic is None and previous is not None and previous.topic is not None and \
+                    (_COMPARED.search(clause) or _WHICH_FIGURE.match(head)):
+                topic = previous.topic  # "…0.22万元。比上年增加…", "…（项）。主要用于…。年初预算为…": the sentence before named it
             if topic is None:
                 continue
             if sentence.topic is None:
@@ -154,6 +160,8 @@ class ClaimReader:
                 sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = None
                 sentence.execution_rate, sentence.shares = None, []
             self.read_clause(sentence, clause, offset)
+        if sentence.topic is None and topic is not None and not sentence.amounts:
+            sentence.topic = topic  # "1、…（类）…（款）行政运行（项）。": what the next sentences' figures are of
 
     def read_clause(self, sentence: Sentence, clause: str, offset: int) -> None:
         year_match = _YEAR.search(clause)

@@ -143,8 +143,9 @@ def _aliases(name: str) -> set[str]:
         if not body_form and not government_form and head_form in {"办", "办公室", ""}:
             continue  # "普陀区办公室" says nothing
         shortened = body_form != body or head_form != head
-        if len(form) < 3 or len(form) == 3 and not (region_form and len(region_form) > 1) and not shortened:
-            continue  # without its region a form must still say something: 文旅局, 商务委, not 图书馆 or 办公室
+        department = head_form[-1:] in ("局", "委", "办")  # a government department: 司法局, not 图书馆
+        if len(form) < 3 or len(form) == 3 and not (region_form and len(region_form) > 1) and not (shortened or department):
+            continue  # without its region a form must still say something: 文旅局, 商务委, 司法局; not 图书馆 or 办公室
         forms.add(canonical(form))
     if government and not body and head == "办公室":  # 人民政府办公室 → 府办: 区府办, 市府办
         for region_form in _region_forms(region)[:-1]:

@@ -34,6 +34,7 @@ class Side:
     project: str | None = None
     phase: str = "budget"
     year: int | None = None
+    kind: str | None = None  # 部门 / 单位 document, when the side names one
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def number(value: Decimal) -> str:
 
 
 def operand(store: Store, catalog: Catalog, u: Understanding, side: Side, sources, sparql: list[str]) -> Operand | None:
-    wanted = replace(Wanted.of(u, side.dims), year=side.year if side.year is not None else u.year)
+    wanted = replace(Wanted.of(u, side.dims), year=side.year if side.year is not None else u.year,
+                     kind=side.kind or u.kind)
     if side.subject is None and side.project is None and "measure" not in side.dims and not side.dims.get("exptype"):
         wanted = replace(wanted, measure=str(t.ID["measure-expenditure-total"]) if not side.dims.get("fund")
                          else wanted.measure)
