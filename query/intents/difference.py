@@ -11,7 +11,7 @@ from budgetkg.query.derived import Side, amount_in, dims_of, mentions_between, n
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import BUDGET_WORDS, FINAL_WORDS, KIND_WORDS, YEAR, Understanding
 
-WORDS = r"多多少|少多少|多出多少|少出多少|差额|相差|差多少|差距|多了多少|少了多少|高多少|低多少|高出多少|超出多少|节约了?多少|结余多少|差了多少"
+WORDS = r"多多少|(?<![减])少多少|多出多少|少出多少|差额|相差|差多少|差距|(?<![增])多了多少|(?<![减])少了多少|高多少|低多少|高出多少|超出多少|节约了?多少|结余多少|差了多少"
 
 
 def _phase(text: str) -> str | None:
@@ -83,5 +83,12 @@ def answer(ctx: Context, u: Understanding) -> Result:
     return Result("ok", text + "。", "difference", sparql, ["项", f"金额（{money}）"], rows, [a.source, b.source])
 
 
+def _not_last_year(u: Understanding, candidates: set[str]) -> bool:
+    """"比上年多多少" asks for the change on the year before (query.intents.change)."""
+    return not LAST_YEAR.search(u.masked)
+
+
+LAST_YEAR = re.compile(r"比上年|较上年|比去年|较去年|同比|上一年|上年度")
+
 register(Intent("difference", examples=("柳州热线中心2024年决算比预算多多少", "池州热线中心项目支出比基本支出多多少"),
-                cues=(words(WORDS),), templates=(q.observations,), answer=answer, priority=84))
+                cues=(words(WORDS),), templates=(q.observations,), answer=answer, priority=84, when=_not_last_year))
