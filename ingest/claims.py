@@ -326,7 +326,8 @@ class ClaimReader:
                                              topic.subject, value, rate, of, whole.dims if whole else {}, self.text.line_at(offset)))
         if sentence.execution_rate is not None or (sentence.budget is not None and sentence.final is not None):
             self.doc.executions.append(Execution(self.doc.unit, topic.label, topic.subject, topic.project, sentence.budget,
-                                                 sentence.final, sentence.execution_rate, reason, line))
+                                                 sentence.final, sentence.execution_rate, reason, line,
+                                                 {k: v for k, v in topic.dims.items() if k != "phase"}))
 
     def reason(self, sentence: Sentence, end: int | None) -> str | None:
         """'…主要原因是：…' later in the sentence, or in the sentence after it."""

@@ -103,6 +103,7 @@ class Execution:
     rate: Decimal | None
     reason: str | None
     line: int
+    dims: dict[str, Code] = field(default_factory=dict)  # what the figure is (三公经费, 一般公共预算支出 …)
 
 
 @dataclass

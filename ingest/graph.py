@@ -277,6 +277,9 @@ class GraphBuilder:
             add(e, RDFS_LABEL, text(execution.topic))
             add(e, BK["unit"], self.unit(execution.unit))
             add(e, BK["fiscalYear"], integer(doc.year))
+            for dimension, predicate in DIMENSION_PREDICATES.items():
+                if dimension in execution.dims:
+                    add(e, predicate, N(execution.dims[dimension].iri))
             if execution.subject is not None:
                 add(e, BK["functionalSubject"] if execution.subject.scheme == "func" else BK["economicSubject"], self.subject_iri(execution.subject))
             if execution.project is not None:

@@ -44,7 +44,7 @@ def normalize_question(question: str) -> str:
 
 _YEAR = r"(20\d{2})\s*年?"
 _RANGE = re.compile(rf"{_YEAR}(?:度)?\s*(?:到|至|-|—|~|～)\s*{_YEAR}")
-_LIST = re.compile(rf"(20\d{{2}})\s*年?度?(?:(?:和|与|、|及|跟|,|，)\s*(20\d{{2}})\s*年?度?)+")
+_LIST = re.compile(r"(20\d{2})\s*年?度?(?:(?:和|与|、|及|跟|,|，)\s*(20\d{2})\s*年?度?)+")
 _LAST = re.compile(r"(?:近|最近|过去)(\d+)年")
 _ALL_YEARS = re.compile(r"历年|各年|每年|逐年|这几年|哪几年")
 

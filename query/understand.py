@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 

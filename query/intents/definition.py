@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.terms import DERIVED_GRAPH, SPARQL_PREFIXES, VOCAB_GRAPH
-from budgetkg.query import answers as say
 from budgetkg.query.answers import Result
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import Understanding
