@@ -38,6 +38,7 @@ _SENTENCE_END = re.compile(r"[。\n]")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})年")
 _COMPARED = re.compile(r"^(?:比|较|与|同比)|(?:比|较|与)(?:上年|去年|上一年|20\d{2}年|同期)|相比|同比")
 # a head that says only which figure (not what it is of): "年初预算为", "支出决算为", "当年执行数"
+_YEARS = re.compile(r"20\d{2}\s*年度?")
 _PURPOSE = re.compile(r"^\s*(?:主要)?(?:用于|包括)")
 _WHICH_FIGURE = re.compile(r"^(?:当年|全年|本年)?(?:年初预算|预算|决算|支出决算|执行数|实际支出|预算执行数)(?:数)?(?:为|是)?$")
 _COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|20\d{2}年|同期|年初|预算)|同比")
@@ -146,7 +147,7 @@ class ClaimReader:
             if named is not None:
                 topic = named
             elif topic is None and previous is not None and previous.topic is not None and \
-                    (_COMPARED.search(clause) or _WHICH_FIGURE.match(head)):
+                    (_COMPARED.search(clause) or _WHICH_FIGURE.match(_YEARS.sub("", head))):
                 topic = previous.topic  # "…0.22万元。比上年增加…", "…（项）。主要用于…。年初预算为…": the sentence before named it
             if topic is None:
                 continue

@@ -56,14 +56,22 @@ def percent(part: Decimal, whole: Decimal) -> Decimal:
     return (part / whole * HUNDRED).quantize(CENT, ROUND_HALF_UP)
 
 
-def amount_in(figure: Figure, money: str | None) -> Decimal:
-    """A figure's amount in the unit of money asked (万元 unless 元 is asked)."""
-    unit = money or "万元"
-    return figure.amount / t.money_units()[unit].wanyuan
-
-
 def number(value: Decimal) -> str:
     return f"{value:,.2f}"
+
+
+def common_unit(asked: str | None, *figures: Figure) -> str:
+    """The unit an answer's amounts are all shown in: the one asked; else the one its figures are
+    printed in, if they share one; else 万元 (in which documents' text states their figures)."""
+    if asked:
+        return asked
+    units = {f.money for f in figures}
+    return units.pop() if len(units) == 1 else "万元"
+
+
+def in_unit(amount: Decimal, money: str) -> Decimal:
+    """A 万元 amount in another unit of money."""
+    return amount / t.money_units()[money].wanyuan
 
 
 def operand(store: Store, catalog: Catalog, u: Understanding, side: Side, sources, sparql: list[str]) -> Operand | None:

@@ -7,7 +7,7 @@ import re
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import Result
-from budgetkg.query.derived import Side, amount_in, dims_of, mentions_between, number, operand
+from budgetkg.query.derived import Side, common_unit, dims_of, in_unit, mentions_between, number, operand
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import BUDGET_WORDS, FINAL_WORDS, KIND_WORDS, YEAR, Understanding
 
@@ -73,22 +73,22 @@ def answer(ctx: Context, u: Understanding) -> Result:
                           "difference", sparql)
         figures.append(found)
     a, b = figures
-    left, right = amount_in(a.figure, u.money), amount_in(b.figure, u.money)
-    money = u.money or "万元"
+    money = common_unit(u.money, a.figure, b.figure)
+    left, right = in_unit(a.figure.amount, money), in_unit(b.figure.amount, money)
     difference = left - right
     verb = "多" if difference >= 0 else "少"
-    text = (f"{a.label()}为{a.said(u.money)}{say.cite(a.source)}，{b.label()}为{b.said(u.money)}{say.cite(b.source)}；"
+    text = (f"{a.label()}为{a.said(money)}{say.cite(a.source)}，{b.label()}为{b.said(money)}{say.cite(b.source)}；"
             f"前者比后者{verb}{number(abs(difference))}{money}（{number(left)} − {number(right)} = {number(difference)}）")
     rows = [[a.label(), float(left)], [b.label(), float(right)], ["差额", float(difference)]]
     return Result("ok", text + "。", "difference", sparql, ["项", f"金额（{money}）"], rows, [a.source, b.source])
 
 
 def _not_last_year(u: Understanding, candidates: set[str]) -> bool:
-    """"比上年多多少" asks for the change on the year before (query.intents.change)."""
+    """"比上年多多少", "比2025年决算多多少" ask for a change on an earlier year (query.intents.change)."""
     return not LAST_YEAR.search(u.masked)
 
 
-LAST_YEAR = re.compile(r"比上年|较上年|比去年|较去年|同比|上一年|上年度")
+LAST_YEAR = re.compile(r"比上年|较上年|比去年|较去年|同比|上一年|上年度|(?:比|较|与|跟)20\d{2}年")
 
 register(Intent("difference", examples=("柳州热线中心2024年决算比预算多多少", "池州热线中心项目支出比基本支出多多少"),
                 cues=(words(WORDS),), templates=(q.observations,), answer=answer, priority=84, when=_not_last_year))

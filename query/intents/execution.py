@@ -7,7 +7,7 @@ from decimal import Decimal
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import Result
-from budgetkg.query.derived import Side, number, operand, percent
+from budgetkg.query.derived import Side, common_unit, in_unit, number, operand, percent
 from budgetkg.query.figures import Wanted, stated_facts
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import Understanding
@@ -51,6 +51,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
         said = stated.get(unit)
         if final is not None and budget is not None and budget.figure.amount:
             rate = percent(final.figure.amount, budget.figure.amount)
+            money = common_unit(u.money, final.figure, budget.figure)
             sources += [budget.source, final.source]
             table.append([name, final.what, float(budget.figure.amount), float(final.figure.amount), float(rate)])
             check = ""
@@ -60,9 +61,9 @@ def answer(ctx: Context, u: Understanding) -> Result:
                 given = Decimal(said["rate"])
                 check = f"；决算文件中写明完成{given}%{say.cite(src)}，" + (
                     "一致" if abs(given - rate) <= Decimal("0.01") else f"与计算结果相差{abs(given - rate):.2f}个百分点")
-            found.append(f"{name}{final.figure.year}年{final.what}年初预算{budget.said(u.money)}{say.cite(budget.source)}，"
-                         f"决算{final.said(u.money)}{say.cite(final.source)}，完成率{rate}%"
-                         f"（{number(final.figure.amount)} ÷ {number(budget.figure.amount)} = {rate}%）{check}")
+            found.append(f"{name}{final.figure.year}年{final.what}年初预算{budget.said(money)}{say.cite(budget.source)}，"
+                         f"决算{final.said(money)}{say.cite(final.source)}，完成率{rate}%（{number(in_unit(final.figure.amount, money))} ÷ "
+                         f"{number(in_unit(budget.figure.amount, money))} = {rate}%）{check}")
         elif said is not None:
             src = ctx.source(said["doc"], None, int(said["line"]))
             sources.append(src)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import Result
-from budgetkg.query.derived import Side, dims_of, mentions_between, number, operand, percent, split_at, whole_of
+from budgetkg.query.derived import Side, common_unit, dims_of, in_unit, mentions_between, number, operand, percent, split_at, whole_of
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import Understanding
 
@@ -62,11 +62,13 @@ def answer(ctx: Context, u: Understanding) -> Result:
             found.append(f"{a.label()}为{a.said(u.money)}{say.cite(a.source)}，但文件未公开作为分母的总额")
             continue
         share = percent(a.figure.amount, b.figure.amount)
+        money = common_unit(u.money, a.figure, b.figure)
         sources += [a.source, b.source]
         rows.append([a.name, a.figure.year, a.what, float(a.figure.amount), b.what, float(b.figure.amount), float(share)])
         stated = _stated(ctx, unit, a.figure.year, a.figure.amount, share)
-        found.append(f"{a.label()}{a.said(u.money)}{say.cite(a.source)}，占{b.label() if b.name != a.name else b.what}"
-                     f"{b.said(u.money)}{say.cite(b.source)}的{share}%（{number(a.figure.amount)} ÷ {number(b.figure.amount)} = {share}%）"
+        found.append(f"{a.label()}{a.said(money)}{say.cite(a.source)}，占{b.label() if b.name != a.name else b.what}"
+                     f"{b.said(money)}{say.cite(b.source)}的{share}%（{number(in_unit(a.figure.amount, money))} ÷ "
+                     f"{number(in_unit(b.figure.amount, money))} = {share}%）"
                      + stated)
     return Result("ok" if rows else "no_data", say.sentences(found), "share", sparql,
                   ["单位", "年度", "部分", "金额（万元）", "总额", "金额（万元）", "占比（%）"], rows, sources)
