@@ -50,6 +50,11 @@ class Units:
             found = matches[0] if len(matches) == 1 else None
         return self.catalog.units[found] if found else None
 
+    def named(self, text: str) -> list[str]:
+        """The units a name names as the chat reads it (“池州热线中心”): by key, code or name, else as a question would."""
+        entry = self.find(text)
+        return [entry.iri] if entry else self.asker.understander.understand(text).units
+
     def ref(self, unit_iri: str) -> dict[str, Any]:
         entry = self.catalog.units[unit_iri]
         key = unit_key(unit_iri)

@@ -32,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from common import BENCH_DIR, append_result, corpus, machine, run_child  # noqa: E402
 
-from budgetkg.store import Select, Store, open_store  # noqa: E402
+from budgetkg.stores import Select, Store, open_store  # noqa: E402
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "questions" / "dev.jsonl"
 
@@ -80,7 +80,7 @@ def synthetic_questions(asker: Any, count: int, seed: int = 7) -> list[str]:
 
 def startup(spec: str, timeout: float, cache_dir: str) -> dict[str, float]:
     code = ("import time, json; t0 = time.perf_counter()\n"
-            "from budgetkg.store import open_store\nfrom budgetkg.query.ask import Asker\n"
+            "from budgetkg.stores import open_store\nfrom budgetkg.query.ask import Asker\n"
             f"s = open_store({spec!r}); a = Asker(s); a.ask('柳州热线中心三公经费多少')\n"
             "print(json.dumps({'process_s': time.perf_counter() - t0, 'asker_s': a.startup_s}))")
     started = time.perf_counter()

@@ -12,13 +12,18 @@ Names are imported on first use, so `import budgetkg` stays cheap for the comman
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 __version__ = "0.1.0"
 
+# jieba logs "Building prefix dict … Loading model cost …" at DEBUG through its own stderr handler
+# whenever a tokenizer loads its dictionary; a filter on its logger outlasts the level jieba sets on import.
+logging.getLogger("jieba").addFilter(lambda record: record.levelno >= logging.WARNING)
+
 _EXPORTS = {
-    "open_store": "budgetkg.store",
-    "Store": "budgetkg.store",
+    "open_store": "budgetkg.stores",
+    "Store": "budgetkg.stores",
     "ingest_documents": "budgetkg.ingest.pipeline",
     "ensure_data": "budgetkg.ingest.pipeline",
     "parse_file": "budgetkg.ingest.parse",

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from budgetkg import config
+from budgetkg import settings as config
 from budgetkg.ontology import terms as t
 from budgetkg.query import templates as q
 from budgetkg.query.catalog import Catalog, ProjectEntry
 from budgetkg.query.understand import BUDGET_QUESTION, BUDGET_WORDS, FINAL_WORDS, Understander, Understanding
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 PHASE_IRI = {"budget": t.ID["phase-budget"], "final": t.ID["phase-final"]}
 PHASE_LABEL = {"budget": "预算", "final": "决算"}

@@ -10,7 +10,7 @@ import re
 from rdflib.namespace import RDFS, SKOS
 
 from budgetkg.ontology.terms import BK, DERIVED_GRAPH, SPARQL_PREFIXES, VOCAB_GRAPH
-from budgetkg.store import Select
+from budgetkg.stores import Select
 
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 

@@ -22,9 +22,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from budgetkg import config
+from conftest import child_env
+
 from budgetkg.ingest.pipeline import ingest
-from budgetkg.store import open_store
+from budgetkg.settings import CORPUS_DIR
+from budgetkg.stores import open_store
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -36,7 +38,7 @@ TIMEOUT_MS = 20_000
 
 def hostile_documents(folder: Path) -> None:
     """Copies of a corpus document under new unit codes, with HTML in the unit name."""
-    source = next(config.CORPUS_DIR.glob("000_*.txt")).read_text(encoding="utf-8")
+    source = next(CORPUS_DIR.glob("000_*.txt")).read_text(encoding="utf-8")
     for name, code, file in ((IMG_NAME, "103098", "evil-img.txt"), (SVG_NAME, "103099", "evil-svg.txt")):
         text = source.replace("柳州市12345政务服务热线管理中心", name).replace("103007", code)
         (folder / file).write_text(text, encoding="utf-8")
@@ -54,12 +56,12 @@ def site(tmp_path_factory) -> Iterator[str]:
     (root / "hostile").mkdir()
     hostile_documents(root / "hostile")
     writer = open_store(str(root / "store"))
-    reports = ingest(writer, [config.CORPUS_DIR, root / "hostile"])
+    reports = ingest(writer, [CORPUS_DIR, root / "hostile"])
     assert all(r.error is None for r in reports), [r.error for r in reports]
     writer.flush()  # kept open (and locked) while the server runs
     port = free_port()
     log = open(root / "server.log", "wb")
-    env = {**os.environ, "BUDGETKG_STORE": str(root / "store"), "BUDGETKG_QUERY_WORKERS": "1"}
+    env = child_env(store=str(root / "store"), query_workers=1)
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "budgetkg.api.app:create_app", "--factory",
                                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                               env=env, stdout=log, stderr=subprocess.STDOUT)

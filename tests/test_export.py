@@ -11,12 +11,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from budgetkg import config
+from budgetkg.settings import CORPUS_DIR
 from budgetkg.ingest.pipeline import ingest
 from budgetkg.ontology import terms as t
 from budgetkg.query.export import CSV_COLUMNS, FORMATS, ExportError, build_network, export
 from budgetkg.query.observations import load
-from budgetkg.store import open_store
+from budgetkg.stores import open_store
 
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
               "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib'
 @pytest.fixture(scope="module")
 def store():
     store = open_store("memory")
-    ingest(store, [config.CORPUS_DIR])
+    ingest(store, [CORPUS_DIR])
     return store
 
 

@@ -9,7 +9,7 @@ import pytest
 from budgetkg.ingest.errors import DocumentError
 from budgetkg.ingest.parse import parse_file
 from budgetkg.ingest.pipeline import ingest
-from budgetkg.store import open_store
+from budgetkg.stores import open_store
 from conftest import corpus_file
 
 HERE = Path(__file__).parent

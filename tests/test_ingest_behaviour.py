@@ -11,7 +11,7 @@ from budgetkg.ingest.pipeline import ingest
 from budgetkg.ingest.errors import DocumentError
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.terms import SPARQL_PREFIXES
-from budgetkg.store import open_store
+from budgetkg.stores import open_store
 from conftest import CORPUS, corpus_file
 
 
@@ -230,10 +230,10 @@ def test_python_api_names():
     assert callable(budgetkg.Asker) and callable(budgetkg.ingest_documents)
 
 
-def test_the_catalog_is_cached_per_store_generation(monkeypatch, tmp_path):
+def test_the_catalog_is_cached_per_store_generation(monkeypatch, tmp_path, use_settings):
     from budgetkg.query.catalog import Catalog
 
-    monkeypatch.setenv("BUDGETKG_CACHE", str(tmp_path / "cache"))
+    use_settings(cache_dir=tmp_path / "cache")
     s = open_store("memory")
     ingest(s, [corpus_file("000")])
     first = Catalog(s)
@@ -248,7 +248,6 @@ def test_the_catalog_is_cached_per_store_generation(monkeypatch, tmp_path):
     again = Catalog(s)
     assert again.units == first.units and again.projects == first.projects and again.documents == first.documents
     monkeypatch.undo()
-    monkeypatch.setenv("BUDGETKG_CACHE", str(tmp_path / "cache"))
     ingest(s, [corpus_file("003")])  # another document: a new generation, read from the graph
     grown = Catalog(s)
     [current] = set((tmp_path / "cache").glob("catalog-*.pickle")) - {cached}

@@ -1856,7 +1856,7 @@ def generate(out_dir: Path, units: int, seed: int = 0, layouts: tuple[str, ...] 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="budgetkg synth", description="Write a deterministic synthetic corpus of budget documents.")
+    ap = argparse.ArgumentParser(prog="python benchmarks/synth.py", description="Write a deterministic synthetic corpus of budget documents.")
     ap.add_argument("--units", type=int, default=10, help="number of documents to write (default 10)")
     ap.add_argument("--out", type=Path, required=True, help="directory to write them into")
     ap.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same bytes")
