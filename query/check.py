@@ -603,7 +603,7 @@ def validate_shapes(store: Store) -> ShaclReport:
                                             meta_shacl=False, allow_infos=True, allow_warnings=True)
     report = ShaclReport(bool(conforms), triples=len(graph))
     for node in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        def get(predicate: rdflib.URIRef) -> str | None:
+        def get(predicate: rdflib.URIRef, node: rdflib.term.Node = node) -> str | None:
             value = results.value(node, predicate)
             return str(value) if value is not None else None
         report.results.append({"severity": (get(SH.resultSeverity) or "").rsplit("#", 1)[-1], "focus": get(SH.focusNode),

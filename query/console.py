@@ -6,8 +6,8 @@ import unicodedata
 
 import pyoxigraph as ox
 
-from budgetkg.query.sandbox import term_json
 from budgetkg.query.guard import QueryRejected, as_written, check_query, inspect_query, with_prefixes
+from budgetkg.query.sandbox import term_json
 from budgetkg.stores import Select, Store
 
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}

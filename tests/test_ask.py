@@ -5,10 +5,9 @@ import json
 import re
 
 import pytest
+from conftest import QUESTIONS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import QUESTIONS
 
 STATUSES = {"ok", "no_data", "not_found", "ambiguous", "not_understood"}
 
@@ -190,10 +189,11 @@ def test_long_questions_are_refused(asker):
 
 
 def test_unit_names_with_quotes_and_braces(tmp_path):
+    from conftest import corpus_file
+
     from budgetkg.ingest.pipeline import ingest
     from budgetkg.query.ask import Asker
     from budgetkg.stores import open_store
-    from conftest import corpus_file
 
     text = corpus_file("004").read_text(encoding="utf-8").replace("池州市政务服务便民热线中心", '池州市"引号}{大括号\'中心')
     doc = tmp_path / "odd.txt"
@@ -236,6 +236,7 @@ def test_performance_reads_the_projects_of_the_year_asked_or_the_latest(asker, m
 def three_years(tmp_path_factory):
     """One synthetic department's documents of 2022–2024: every unit is described in each year."""
     import synth
+
     from budgetkg.ingest.pipeline import ingest
     from budgetkg.query.ask import Asker
     from budgetkg.stores import open_store

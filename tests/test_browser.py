@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-
 from conftest import child_env
 
 from budgetkg.ingest.pipeline import ingest

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-
 from conftest import CORPUS, corpus_file
 
 from budgetkg.ingest.bulk import VOCABULARY_FILE, graph_file_name, write_bulk

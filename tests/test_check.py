@@ -7,10 +7,10 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from budgetkg.settings import CORPUS_DIR
 from budgetkg.ingest.pipeline import ingest, refresh_derived
 from budgetkg.ontology import terms as t
 from budgetkg.query.check import TOLERANCE, check
+from budgetkg.settings import CORPUS_DIR
 from budgetkg.stores import open_store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import child_env
+from synth import generate
 
 from budgetkg.ingest.pipeline import ingest
 from budgetkg.stores import open_store
-from conftest import child_env
-from synth import generate
 
 
 def budgetkg(*args: str) -> list[str]:

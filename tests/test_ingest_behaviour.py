@@ -5,14 +5,14 @@ import random
 import shutil
 
 import pytest
+from conftest import CORPUS, corpus_file
 
+from budgetkg.ingest.errors import DocumentError
 from budgetkg.ingest.parse import parse_file
 from budgetkg.ingest.pipeline import ingest
-from budgetkg.ingest.errors import DocumentError
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.terms import SPARQL_PREFIXES
 from budgetkg.stores import open_store
-from conftest import CORPUS, corpus_file
 
 
 def graph_counts(store) -> dict[str, int]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from urllib.parse import parse_qs
 
 import httpx
@@ -10,8 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from budgetkg.settings import Settings
-from budgetkg.stores import StoreError, open_store
-from budgetkg.stores import remote
+from budgetkg.stores import StoreError, open_store, remote
 from budgetkg.stores.remote import RemoteStore
 
 RESULTS = {"head": {"vars": ["s", "label", "n", "b", "missing"]}, "results": {"bindings": [{

@@ -18,10 +18,10 @@ import pytest
 
 from budgetkg.query.guard import QueryRejected
 from budgetkg.query.sandbox import (
+    RESULT_FORMATS,
     NotAcceptable,
     QueryFailed,
     QueryRunner,
-    RESULT_FORMATS,
     QueryTimeout,
     SandboxError,
     negotiate,

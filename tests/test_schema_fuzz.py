@@ -8,7 +8,6 @@ import pytest
 import schemathesis
 from conftest import SETTINGS
 from hypothesis import HealthCheck, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from budgetkg.api.app import create_app

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from budgetkg.settings import CORPUS_DIR
 from budgetkg.cli import main
 from budgetkg.ingest.pipeline import ingest
 from budgetkg.query.stats import stats
+from budgetkg.settings import CORPUS_DIR
 from budgetkg.stores import open_store
 
 

@@ -12,8 +12,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 import synth
+
 from budgetkg.ingest.parse import parse_file
 from budgetkg.settings import CORPUS_DIR
 

@@ -9,7 +9,6 @@ import warnings
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import CORPUS, QUESTIONS
 from virtuoso_server import VirtuosoServer, virtuoso_binary
 
@@ -47,7 +46,7 @@ def virtuoso():
         reason = _installable()
         if reason:
             message = f"VIRTUOSO TESTS SKIPPED: {reason}"
-            warnings.warn(message)
+            warnings.warn(message, stacklevel=2)
             pytest.skip(message)
         pytest.fail("virtuoso-t is missing but the package is installable: run `bash tests/install.sh`")
     with VirtuosoServer() as server:
