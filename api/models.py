@@ -77,7 +77,7 @@ class AskResponse(BaseModel):
 
 
 class UnitRef(BaseModel):
-    key: str = Field(description="identifier used in /api/units/{key}: region/code or region/name/…")
+    key: str = Field(description="identifier used in /api/units/{key}: region/code, or region/name-digest for a unit without a code")
     name: str
     code: str | None
     href: str = Field(description="the unit's HTML page")

@@ -13,7 +13,7 @@ from budgetkg.query import export as exporter
 from budgetkg.settings import Settings
 
 ExportFormat = Literal[exporter.FORMATS]  # type: ignore[valid-type]
-UnitKey = Path(description="region/code (450200/103007), region/name/… , or a code or full name that only one unit has",
+UnitKey = Path(description="region/code (450200/103007), region/name-digest (341700/name-1a2b3c4d5e6f), or a code or full name that only one unit has",
                max_length=500)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
 

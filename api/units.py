@@ -42,7 +42,7 @@ class Units:
         self._labels = sorted(labels.items(), key=lambda item: -len(item[0]))
 
     def find(self, key: str) -> UnitEntry | None:
-        """By key (region/code, region/name/…), or by a code or name that only one unit has."""
+        """By key (region/code, region/name-digest), or by a code or name that only one unit has."""
         key = unquote(key).strip("/")
         found = self._by_key.get(key)
         if found is None:

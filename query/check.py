@@ -193,7 +193,8 @@ class CheckResult:
 
     def text(self) -> str:
         total = sum(self.checks.values())
-        out = [f"budgetkg check: {self.verdict()} — {len(self.documents)} documents, "
+        documents = f"{len(self.documents)} document{'' if len(self.documents) == 1 else 's'}"
+        out = [f"budgetkg check: {self.verdict()} — {documents}, "
                f"{self.observations} observations",
                f"reconciliation: {total} equalities checked, {total - len(self.discrepancies) - len(self.rounding)} exact, "
                f"{len(self.rounding)} within rounding (≤ {_fmt(self.tolerance)} 万元), "

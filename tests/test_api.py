@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -330,11 +331,11 @@ def test_units_list_and_detail(client):
     assert len(parent["children"]) == 6
 
 
-def test_unit_lookup_by_code_name_and_encoded_key(client):
+def test_unit_lookup_by_code_name_and_name_digest(client):
     assert json_of(client.get("/api/units/103007"))["iri"] == LIUZHOU
     assert json_of(client.get("/api/units/柳州市12345政务服务热线管理中心"))["iri"] == LIUZHOU
     chizhou = next(u for u in json_of(client.get("/api/units")) if u["name"] == "池州市政务服务便民热线中心")
-    assert "%E6" in chizhou["href"]
+    assert re.fullmatch(r"/units/341700/name-[0-9a-f]{12}", chizhou["href"])  # no percent-encoded name
     assert json_of(client.get("/api" + chizhou["href"]))["name"] == "池州市政务服务便民热线中心"
     assert client.get(chizhou["href"]).status_code == 200
     json_of(client.get("/api/units/柳州市人民政府办公室"), 404)  # two units have this name
@@ -359,6 +360,14 @@ def test_export_whole_graph_and_unit(client):
     assert whole.status_code == 200 and whole.headers["content-disposition"] == 'attachment; filename="budgetkg.ttl"'
     unit = client.get("/api/export", params={"format": "csv", "unit": LIUZHOU})  # as the unit page links it
     assert unit.status_code == 200 and len(unit.content) < len(client.get("/api/export", params={"format": "csv"}).content)
+
+
+def test_export_reads_a_unit_name_as_the_chat_does(client):
+    assert json_of(client.post("/api/ask", json={"question": "池州热线中心的基本支出"}))["status"] == "ok"
+    response = client.get("/api/export", params={"format": "csv", "unit": "池州热线中心"})
+    assert response.status_code == 200, response.text
+    rows = response.text.splitlines()
+    assert len(rows) > 10 and all("池州市政务服务便民热线中心" in row for row in rows[1:])
 
 
 def test_export_errors(client):

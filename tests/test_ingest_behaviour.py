@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 
 import pytest
@@ -291,3 +292,16 @@ def test_budget_and_final_accounts_of_one_unit_stay_side_by_side(store):
     kinds = store.select(SPARQL_PREFIXES + """SELECT ?kind WHERE { GRAPH ?d { ?d a bk:Document ; bk:documentKind ?kind ;
         bk:unit <https://w3id.org/budgetkg/id/unit/450200/103007> } }""").values()
     assert sorted(k["kind"] for k in kinds) == ["单位决算", "单位预算"]
+
+
+def test_a_unit_without_a_code_has_a_readable_stable_iri(corpus_store):
+    from budgetkg.ontology import terms as t
+
+    rows = corpus_store.select(t.SPARQL_PREFIXES + """SELECT DISTINCT ?u ?name WHERE {
+        ?u a org:Organization ; skos:prefLabel ?name }""").values()
+    assert rows and not [r["u"] for r in rows if "%" in r["u"]]  # no percent-encoded names
+    chizhou = {r["u"] for r in rows if r["name"] == "池州市政务服务便民热线中心"}
+    assert len(chizhou) == 1 and re.fullmatch(r".*/unit/341700/name-[0-9a-f]{12}", chizhou.pop())
+    # the same name, written with other spaces or full-width letters, is the same unit
+    assert t.unit_iri("341700", None, "池州市政务服务便民热线中心") == t.unit_iri("341700", None, " 池州市政务服务便民热线中心 ")
+    assert t.unit_iri("341700", None, "池州市政务服务便民热线中心") != t.unit_iri("341700", None, "池州市行政审批服务局")
