@@ -228,13 +228,13 @@ def rdflib_child(data: str, qfile: str) -> None:
 
 def store_for(name: str) -> str:
     """The corpus's benchmark store, built if missing and brought up to date as `budgetkg` would."""
-    from budgetkg import config
     from budgetkg.ingest.pipeline import ensure_data, ingest
+    from budgetkg.settings import CORPUS_DIR
 
     path = BENCH_DIR / ("store-bundled" if name == "bundled" else f"store-{int(name)}")
     if not path.exists() and name == "bundled":
         s = open_store(str(path))
-        ingest(s, [config.CORPUS_DIR])
+        ingest(s, [CORPUS_DIR])
         s.close()
     elif not path.exists():
         run_child([sys.executable, str(Path(__file__).with_name("ingest_bench.py")), "--child", str(path),

@@ -54,7 +54,7 @@ class Settings:
     cors_origins: tuple[str, ...] = _setting("BUDGETKG_CORS_ORIGINS", (), limit=True)
     # the server
     query_workers: int = _setting("BUDGETKG_QUERY_WORKERS", 2)
-    # a remote store (budgetkg.stores.remote)
+    # a remote store (budgetkg/stores/remote.py)
     update_url: str = _setting("BUDGETKG_UPDATE_URL", "")  # "" = derived from the query URL
     gsp_url: str = _setting("BUDGETKG_GSP_URL", "")  # Graph Store Protocol; "" = SPARQL Update
     store_user: str = _setting("BUDGETKG_STORE_USER", "")

@@ -112,6 +112,28 @@ def test_every_package_folder_is_packaged():
     assert missing == []
 
 
+# ------------------------------------------------------------------ one interface per concept
+def package_sources(outside: str) -> dict[str, str]:
+    """The package's source files outside the folder `outside`, by path relative to the repository."""
+    return {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8") for path in package_modules().values()
+            if not str(path.relative_to(ROOT)).startswith(outside)}
+
+
+def test_nothing_outside_the_stores_asks_which_store_it_has():
+    """Callers use the Store protocol: no backend class, no type test, no reaching into a backend's insides."""
+    backend = re.compile(r"EmbeddedStore|RemoteStore|OxigraphStore|stores\.(embedded|remote)\b|\.oxigraph\b|"
+                         r"(getattr|hasattr)\(\s*(self\.)?store\b|isinstance\(\s*(self\.)?store\b")
+    found = {path: match.group(0) for path, text in package_sources("budgetkg/stores/").items()
+             if (match := backend.search(text))}
+    assert found == {}
+
+
+def test_only_the_settings_read_the_environment():
+    reads = re.compile(r"""(environ\.get|getenv)\(\s*["']BUDGETKG_|environ\[\s*["']BUDGETKG_""")
+    found = [path for path, text in package_sources("budgetkg/settings.py").items() if reads.search(text)]
+    assert found == []
+
+
 # ------------------------------------------------------------------ the tests stand alone
 def test_tests_read_nothing_beside_the_repository():
     """A fresh clone runs its tests: nothing is read from ../shared or other folders beside the repository."""
