@@ -2,8 +2,8 @@
 
 The Python API that the command line and the web server share::
 
-    from budgetkg import open_store, ingest_documents, Asker
-    store = open_store("memory")
+    from budgetkg import open_store, ingest_documents, Asker, Settings
+    store = open_store("memory")                 # or open_store(settings=Settings.from_env())
     ingest_documents(store, ["path/to/documents"])
     Asker(store).ask("热线中心三公经费多少", session_id="s1")["answer"]
 
@@ -24,6 +24,7 @@ logging.getLogger("jieba").addFilter(lambda record: record.levelno >= logging.WA
 _EXPORTS = {
     "open_store": "budgetkg.stores",
     "Store": "budgetkg.stores",
+    "Settings": "budgetkg.settings",
     "ingest_documents": "budgetkg.ingest.pipeline",
     "ensure_data": "budgetkg.ingest.pipeline",
     "parse_file": "budgetkg.ingest.parse",

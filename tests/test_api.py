@@ -170,6 +170,25 @@ def test_mistyped_address_shows_the_404_page_to_browsers(client):
     assert json_of(client.get("/api/nothing", headers={"Accept": "text/html"}), 404)["error"]
 
 
+def test_limits_come_from_the_apps_settings(corpus_store, use_settings):
+    """Limits are the Settings the app is built with, not values frozen when a module was imported."""
+    settings = replace(SETTINGS, query_workers=1, max_question_chars=40, max_request_bytes=5000, query_timeout_s=3.0)
+    app = create_app(settings, store=corpus_store)
+    use_settings()  # the other tests' settings again afterwards (create_app puts its own in force)
+    try:
+        small = TestClient(app)
+        schema = json_of(small.get("/openapi.json"))
+        assert schema["components"]["schemas"]["AskRequest"]["properties"]["question"]["maxLength"] == 40
+        assert "3 s" in schema["paths"]["/sparql"]["get"]["responses"]["504"]["description"]
+        assert json_of(small.post("/api/ask", json={"question": "柳州热线中心三公经费多少" * 3}))["status"] == "ok"  # 36
+        json_of(small.post("/api/ask", json={"question": "问" * 41}), 422)
+        assert json_of(small.get("/healthz"))["limits"] == {"query_timeout_s": 3.0, "max_rows": SETTINGS.max_rows,
+                                                            "max_question_chars": 40, "max_request_bytes": 5000}
+        json_of(small.post("/api/ask", content=b"x" * 6000, headers={"Content-Type": "application/json"}), 413)
+    finally:
+        app.state.services.runner.close()
+
+
 def test_get_question_limits(client):
     json_of(client.get("/api/ask", params={"q": "问" * (SETTINGS.max_question_chars + 1)}), 422)
     json_of(client.get("/api/ask"), 422)

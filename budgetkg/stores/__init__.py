@@ -17,12 +17,7 @@ from pathlib import Path
 from budgetkg.settings import Settings
 from budgetkg.stores.base import Kind, Select, Snapshot, Store, StoreBusy, StoreError, StoreTimeout, Term
 
-__all__ = ["Kind", "Select", "Snapshot", "Store", "StoreBusy", "StoreError", "StoreTimeout", "Term", "open_store",
-           "is_remote_spec"]
-
-
-def is_remote_spec(spec: str) -> bool:
-    return spec.startswith(("http://", "https://"))
+__all__ = ["Kind", "Select", "Snapshot", "Store", "StoreBusy", "StoreError", "StoreTimeout", "Term", "open_store"]
 
 
 def open_store(spec: str | None = None, *, read_only: bool = False, settings: Settings | None = None) -> Store:
@@ -37,7 +32,7 @@ def open_store(spec: str | None = None, *, read_only: bool = False, settings: Se
         from budgetkg.stores.embedded import EmbeddedStore
 
         return EmbeddedStore(None)
-    if is_remote_spec(spec):
+    if spec.startswith(("http://", "https://")):
         from budgetkg.stores.remote import RemoteStore
 
         return RemoteStore(spec, update_url=settings.update_url, gsp_url=settings.gsp_url, user=settings.store_user,
