@@ -34,7 +34,7 @@ if [ -x "$CHROMIUM" ]; then say "chromium: already installed"; else apt_install 
 if command -v virtuoso-t >/dev/null 2>&1; then say "virtuoso: already installed"; else apt_install virtuoso-opensource; fi
 # A CJK font, or every screenshot of the pages shows empty boxes where the Chinese text is.
 if command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; then
-  say "CJK font: already installed ($(fc-list :lang=zh family | head -n 1))"
+  say "CJK font: already installed ($(fc-list :lang=zh family | head -n 1 | cut -d, -f1))"
 else
   apt_install fonts-wqy-microhei
 fi
