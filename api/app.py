@@ -8,26 +8,26 @@ from __future__ import annotations
 
 import json
 import logging
-import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, AsyncIterator
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from budgetkg import config
-from budgetkg.store import Store, StoreBusy, StoreError, default_store_spec, open_store
+from budgetkg import __version__
+from budgetkg import settings as process_settings
+from budgetkg.api import routes_ask, routes_data, routes_sparql
+from budgetkg.api.responses import STATIC, error, not_found_page, page
+from budgetkg.api.services import Services
+from budgetkg.settings import Settings
+from budgetkg.stores import Store, StoreBusy, StoreError, open_store
 
-STATIC = Path(__file__).with_name("static")
 log = logging.getLogger("budgetkg.api")
 
 # Pages may load scripts, styles and data from this server only; inline scripts and event-handler
@@ -35,44 +35,37 @@ log = logging.getLogger("budgetkg.api")
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
             "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
             "frame-ancestors 'none'; form-action 'self'")
+API_PATHS = ("/api/", "/sparql", "/healthz", "/openapi.json")  # answered in JSON or text, never with a page
 
 
-@dataclass
-class Services:
-    store: Store
-    read_only: bool
-    asker: Any  # budgetkg.query.ask.Asker
-    units: Any  # budgetkg.api.units.Units
-    runner: Any  # budgetkg.query.sandbox.QueryRunner
+def open_for_serving(spec: str, settings: Settings) -> Store:
+    """Open a directory store read-only; fall back to read-write when there is nothing to read yet.
 
-
-def open_for_serving(spec: str) -> tuple[Store, bool]:
-    """Open a directory store read-only; fall back to read-write when there is nothing to read yet."""
-    if spec == "memory" or spec.startswith(("http://", "https://")):
-        return open_store(spec), False
+    Other stores open as they are (`read_only` on the store tells which one this is)."""
     try:
-        return open_store(spec, read_only=True), True
+        return open_store(spec, read_only=True, settings=settings)
     except StoreBusy:
         raise
-    except StoreError as error:
-        log.warning("cannot open %s read-only (%s); opening it read-write", spec, error)
-        return open_store(spec), False
+    except StoreError as problem:
+        log.warning("cannot open %s read-only (%s); opening it read-write", spec, problem)
+        return open_store(spec, settings=settings)
 
 
-def create_app(store_spec: str | None = None, *, store: Store | None = None, query_workers: int | None = None) -> FastAPI:
-    """Build the app on `store` (already open, e.g. a filled memory store) or on `store_spec`
-    (default: $BUDGETKG_STORE or the per-user store)."""
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the app with `settings` (default: from the environment) on `store` (already open,
+    e.g. a filled memory store) or on the settings' store.  The settings are put in force for the
+    process: one app per process, as uvicorn runs it."""
     from budgetkg.api.units import Units
     from budgetkg.query.ask import Asker
     from budgetkg.query.sandbox import QueryRunner
 
-    read_only = False
+    settings = settings or Settings.from_env()
+    process_settings.activate(settings)
     if store is None:
-        store, read_only = open_for_serving(store_spec or default_store_spec())
+        store = open_for_serving(settings.store_spec, settings)
     asker = Asker(store)
-    workers = query_workers or int(os.environ.get("BUDGETKG_QUERY_WORKERS") or 2)
-    runner = QueryRunner(store, timeout_s=config.QUERY_TIMEOUT_S, max_rows=config.MAX_RESULT_ROWS, workers=workers)
-    services = Services(store, read_only, asker, Units(asker), runner)
+    runner = QueryRunner.for_settings(store, settings)
+    services = Services(settings, store, asker, Units(asker), runner)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -81,59 +74,77 @@ def create_app(store_spec: str | None = None, *, store: Store | None = None, que
 
     app = FastAPI(
         title="budgetkg",
-        version="0.1.0",
+        version=__version__,
         description="中国预算公开文件知识图谱：中文问答、SPARQL 端点与控制台、单位页、导出。"
-                    f" Limits: {config.QUERY_TIMEOUT_S:g} s and {config.MAX_RESULT_ROWS:,} rows per SPARQL query, "
-                    f"{config.MAX_QUESTION_CHARS} characters per question, {config.MAX_REQUEST_BYTES:,} bytes per request.",
+                    f" Limits: {settings.query_timeout_s:g} s and {settings.max_rows:,} rows per SPARQL query, "
+                    f"{settings.max_question_chars} characters per question, {settings.max_request_bytes:,} bytes per request.",
         lifespan=lifespan,
         docs_url=None,  # served below from the vendored Swagger UI: FastAPI's default loads it from a CDN
         redoc_url=None,
     )
     app.state.services = services
     _install_error_handlers(app)
-    from budgetkg.api import routes_ask, routes_data, routes_sparql
-
     for module in (routes_ask, routes_sparql, routes_data):
-        app.include_router(module.router)
+        app.include_router(module.router(settings))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)
     def docs_page() -> FileResponse:
-        return FileResponse(STATIC / "docs.html", media_type="text/html; charset=utf-8")
+        return page("docs.html")
 
-    origins = [o.strip() for o in os.environ.get("BUDGETKG_CORS_ORIGINS", "").split(",") if o.strip()]
-    if origins:
+    if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "Accept"], expose_headers=["X-Result-Truncated", "X-Result-Rows"])
-    app.add_middleware(Guardrails, max_body=config.MAX_REQUEST_BYTES)
+    app.add_middleware(Guardrails, max_body=settings.max_request_bytes)
     return app
 
 
-def services(request: Request) -> Services:
-    return request.app.state.services
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page (not an API client), at an address that is not the API's."""
+    return "text/html" in request.headers.get("accept", "") and not request.url.path.startswith(API_PATHS)
 
 
-def error(status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "detail": detail}, status_code=status, headers=headers)
+def _body_problem(body: bytes, exc: RequestValidationError | None = None) -> str | None:
+    """Why a request body could not be read, in words: its encoding, or where its JSON goes wrong."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        return (f"请求体不是 UTF-8 编码（the body is not UTF-8: byte 0x{body[problem.start]:02x} at offset "
+                f"{problem.start} is {problem.reason}）")
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as problem:
+        return (f"请求体不是有效的 JSON（malformed JSON: {problem.msg} at line {problem.lineno}, "
+                f"column {problem.colno}）")
+    return None
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [{k: v for k, v in e.items() if k in {"type", "loc", "msg"}} for e in exc.errors()]
+        if any(p["type"] == "json_invalid" for p in problems):
+            reason = _body_problem(await request.body())
+            if reason:
+                return error(422, reason, jsonable_encoder(problems))
         where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in problems)
         return error(422, f"请求无效（invalid request）: {where}", jsonable_encoder(problems))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 404 and _wants_page(request):
+            return not_found_page()
         if exc.status_code == 405:  # Starlette lists only the first matching route's methods
             methods = {m for r in request.app.routes if isinstance(r, APIRoute) and r.path_regex.match(request.url.path)
                        for m in r.methods}
             headers["Allow"] = ", ".join(sorted(methods))
-        return error(exc.status_code, str(exc.detail), headers=headers or None)
+        message = str(exc.detail)
+        if exc.status_code == 400 and request.method == "POST":  # FastAPI could not read the body: say why
+            message = _body_problem(await request.body()) or message
+        return error(exc.status_code, message, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:
@@ -193,7 +204,7 @@ class Guardrails:
 
     async def _too_large(self, send: Send) -> None:
         body = json.dumps({"error": f"请求太大：上限为{self.max_body:,}字节（request body too large; limit "
-                                    f"{self.max_body:,} bytes, BUDGETKG_MAX_REQUEST_BYTES）", "detail": None},
+                                    f"{self.max_body:,} bytes, {Settings.variable('max_request_bytes')}）", "detail": None},
                           ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})

@@ -5,8 +5,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from budgetkg import config
-
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 Status = Literal["ok", "no_data", "ambiguous", "not_understood", "not_found"]
 
@@ -16,11 +14,16 @@ class ErrorResponse(BaseModel):
     detail: Any = Field(None, description="machine-readable details (validation errors)")
 
 
-class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=config.MAX_QUESTION_CHARS, description="问题（中文）",
-                          examples=["柳州热线中心三公经费多少"])
-    session_id: str | None = Field(None, pattern=SESSION_PATTERN,
-                                   description="会话编号：追问（如“那长沙呢”）沿用上一问的内容；不给则新建")
+def ask_request(max_question_chars: int) -> type[BaseModel]:
+    """The question body, with the server's limit on a question's length."""
+
+    class AskRequest(BaseModel):
+        question: str = Field(min_length=1, max_length=max_question_chars, description="问题（中文）",
+                              examples=["柳州热线中心三公经费多少"])
+        session_id: str | None = Field(None, pattern=SESSION_PATTERN,
+                                       description="会话编号：追问（如“那长沙呢”）沿用上一问的内容；不给则新建")
+
+    return AskRequest
 
 
 class Entity(BaseModel):
@@ -74,7 +77,7 @@ class AskResponse(BaseModel):
 
 
 class UnitRef(BaseModel):
-    key: str = Field(description="identifier used in /api/units/{key}: region/code or region/name/…")
+    key: str = Field(description="identifier used in /api/units/{key}: region/code, or region/name-digest for a unit without a code")
     name: str
     code: str | None
     href: str = Field(description="the unit's HTML page")

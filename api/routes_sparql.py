@@ -1,25 +1,22 @@
 """The SPARQL 1.1 Protocol endpoint (read-only, sandboxed) and the console page."""
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from budgetkg import config
-from budgetkg.api.app import STATIC, Services, services
-from budgetkg.ontology.terms import PREFIXES
-from budgetkg.query.guard import QueryRejected
+from budgetkg.api.responses import page
+from budgetkg.api.services import Services, services
+from budgetkg.query.guard import QueryRejected, as_written, with_prefixes
 from budgetkg.query.sandbox import NotAcceptable, QueryFailed, QueryTimeout, SandboxError, ServerBusy
+from budgetkg.settings import Settings
 
-router = APIRouter()
-_DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:")
-_LINE = re.compile(r"at line (\d+)")
 MEDIA = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values",
          "text/turtle", "application/n-triples", "application/ld+json"]
-RESPONSES: dict[int | str, dict[str, Any]] = {
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "results: SELECT/ASK as SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, "
                          "N-Triples or JSON-LD (by Accept header or `format`). `X-Result-Truncated: true` when the row cap cut the result.",
           "content": {m: {"schema": {"type": "string"}} for m in MEDIA}},
@@ -28,7 +25,6 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     406: {"description": "no acceptable result format", "content": {"text/plain": {"schema": {"type": "string"}}}},
     415: {"description": "unsupported request body type", "content": {"text/plain": {"schema": {"type": "string"}}}},
     503: {"description": "all query workers busy", "content": {"text/plain": {"schema": {"type": "string"}}}},
-    504: {"description": f"time limit ({config.QUERY_TIMEOUT_S:g} s) reached", "content": {"text/plain": {"schema": {"type": "string"}}}},
 }
 POST_BODY = {"requestBody": {"required": True, "content": {
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["query"],
@@ -44,13 +40,6 @@ class BadRequest(Exception):
         self.status = status
 
 
-def with_prefixes(query: str) -> tuple[str, int]:
-    """The query with the project's prefixes predeclared (one line), unless it declares them itself."""
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(query)}
-    missing = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared]
-    return (" ".join(missing) + "\n" + query, 1) if missing else (query, 0)
-
-
 def run(svc: Services, query: str | None, accept: str | None) -> Response:
     if query is None or not query.strip():
         raise BadRequest(400, "Missing SPARQL query: send it as the `query` parameter, a form field or an "
@@ -59,8 +48,7 @@ def run(svc: Services, query: str | None, accept: str | None) -> Response:
     try:
         outcome = svc.runner.run(text, accept)
     except QueryRejected as error:
-        message = _LINE.sub(lambda m: f"at line {max(1, int(m.group(1)) - shift)}", str(error))
-        raise BadRequest(400, message) from None
+        raise BadRequest(400, str(as_written(error, shift))) from None
     except NotAcceptable as error:
         raise BadRequest(406, str(error)) from None
     except ServerBusy as error:
@@ -101,55 +89,59 @@ def _dataset_params(params: dict[str, list[str]]) -> None:
         raise BadRequest(400, "This endpoint is read-only: SPARQL Update is not accepted.")
 
 
-@router.get("/sparql", responses=RESPONSES, tags=["SPARQL"], summary="SPARQL 1.1 query (GET)")
-def sparql_get(request: Request,
-               query: str | None = Query(None, pattern=r"\S", description="the SPARQL query (the project's prefixes bk:, bkid:, qb:, "
-                                                           "skos:, org:, prov:, dcterms:, rdfs:, rdf:, xsd: are predeclared)"),
-               format: str | None = Query(None, description="json, xml, csv, tsv, turtle, nt or jsonld (overrides Accept)"),
-               svc: Services = Depends(services)) -> Response:
-    """Read-only: updates, SERVICE, LOAD and FROM graphs that are not in this store are refused (400).
-    Each query runs in a sandboxed worker with a time limit (504 when reached) and a row cap."""
-    if query is None and "text/html" in request.headers.get("accept", ""):
-        return RedirectResponse("/console", status_code=303)
-    params = parse_qs(request.url.query, keep_blank_values=True)
-    try:
-        _dataset_params(params)
-        query = _one(params.get("query"), "query")
-    except BadRequest as error:
-        return PlainTextResponse(str(error) + "\n", status_code=error.status)
-    return _respond(svc, query, format or request.headers.get("accept"))
+def router(settings: Settings) -> APIRouter:
+    routes = APIRouter()
+    timeout = {"description": f"time limit ({settings.query_timeout_s:g} s) reached",
+               "content": {"text/plain": {"schema": {"type": "string"}}}}
+    responses = {**_RESPONSES, 504: timeout}
 
-
-@router.post("/sparql", responses=RESPONSES, tags=["SPARQL"], summary="SPARQL 1.1 query (POST)", openapi_extra=POST_BODY)
-async def sparql_post(request: Request, svc: Services = Depends(services)) -> Response:
-    """A form (`query=…`) or an `application/sparql-query` body; same rules as GET."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    params = parse_qs(request.url.query, keep_blank_values=True)
-    try:
+    @routes.get("/sparql", responses=responses, tags=["SPARQL"], summary="SPARQL 1.1 query (GET)")
+    def sparql_get(request: Request,
+                   query: str | None = Query(None, pattern=r"\S", description="the SPARQL query (the project's prefixes bk:, bkid:, qb:, "
+                                                               "skos:, org:, prov:, dcterms:, rdfs:, rdf:, xsd: are predeclared)"),
+                   format: str | None = Query(None, description="json, xml, csv, tsv, turtle, nt or jsonld (overrides Accept)"),
+                   svc: Services = Depends(services)) -> Response:
+        """Read-only: updates, SERVICE, LOAD and FROM graphs that are not in this store are refused (400).
+        Each query runs in a sandboxed worker with a time limit (504 when reached) and a row cap."""
+        if query is None and "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/console", status_code=303)
+        params = parse_qs(request.url.query, keep_blank_values=True)
         try:
-            body = (await request.body()).decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadRequest(400, "The request body is not UTF-8.") from None
-        if content_type == "application/x-www-form-urlencoded":
-            for name, values in parse_qs(body, keep_blank_values=True).items():
-                params.setdefault(name, []).extend(values)
             _dataset_params(params)
             query = _one(params.get("query"), "query")
-        elif content_type == "application/sparql-query":
-            _dataset_params(params)
-            query = body
-        elif content_type == "application/sparql-update":
-            raise BadRequest(400, "This endpoint is read-only: SPARQL Update is not accepted.")
-        else:
-            raise BadRequest(415, "Send the query as application/x-www-form-urlencoded (query=…) or application/sparql-query.")
-        fmt = _one(params.get("format"), "format")
-    except BadRequest as error:
-        return PlainTextResponse(str(error) + "\n", status_code=error.status)
-    from starlette.concurrency import run_in_threadpool
+        except BadRequest as error:
+            return PlainTextResponse(str(error) + "\n", status_code=error.status)
+        return _respond(svc, query, format or request.headers.get("accept"))
 
-    return await run_in_threadpool(_respond, svc, query, fmt or request.headers.get("accept"))
+    @routes.post("/sparql", responses=responses, tags=["SPARQL"], summary="SPARQL 1.1 query (POST)", openapi_extra=POST_BODY)
+    async def sparql_post(request: Request, svc: Services = Depends(services)) -> Response:
+        """A form (`query=…`) or an `application/sparql-query` body; same rules as GET."""
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        params = parse_qs(request.url.query, keep_blank_values=True)
+        try:
+            try:
+                body = (await request.body()).decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadRequest(400, "The request body is not UTF-8.") from None
+            if content_type == "application/x-www-form-urlencoded":
+                for name, values in parse_qs(body, keep_blank_values=True).items():
+                    params.setdefault(name, []).extend(values)
+                _dataset_params(params)
+                query = _one(params.get("query"), "query")
+            elif content_type == "application/sparql-query":
+                _dataset_params(params)
+                query = body
+            elif content_type == "application/sparql-update":
+                raise BadRequest(400, "This endpoint is read-only: SPARQL Update is not accepted.")
+            else:
+                raise BadRequest(415, "Send the query as application/x-www-form-urlencoded (query=…) or application/sparql-query.")
+            fmt = _one(params.get("format"), "format")
+        except BadRequest as error:
+            return PlainTextResponse(str(error) + "\n", status_code=error.status)
+        return await run_in_threadpool(_respond, svc, query, fmt or request.headers.get("accept"))
 
+    @routes.get("/console", include_in_schema=False)
+    def console_page() -> FileResponse:
+        return page("console.html")
 
-@router.get("/console", include_in_schema=False)
-def console_page() -> FileResponse:
-    return FileResponse(STATIC / "console.html", media_type="text/html; charset=utf-8")
+    return routes

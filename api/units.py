@@ -43,13 +43,18 @@ class Units:
         self._labels = sorted(labels.items(), key=lambda item: -len(item[0]))
 
     def find(self, key: str) -> UnitEntry | None:
-        """By key (region/code, region/name/…), or by a code or name that only one unit has."""
+        """By key (region/code, region/name-digest), or by a code or name that only one unit has."""
         key = unquote(key).strip("/")
         found = self._by_key.get(key)
         if found is None:
             matches = self._by_code.get(key) or self._by_name.get(key) or []
             found = matches[0] if len(matches) == 1 else None
         return self.catalog.units[found] if found else None
+
+    def named(self, text: str) -> list[str]:
+        """The units a name names as the chat reads it (“池州热线中心”): by key, code or name, else as a question would."""
+        entry = self.find(text)
+        return [entry.iri] if entry else self.asker.understander.understand(text).units
 
     def ref(self, unit_iri: str) -> dict[str, Any]:
         entry = self.catalog.units[unit_iri]

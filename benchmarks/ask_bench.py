@@ -32,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from common import BENCH_DIR, append_result, corpus, machine, run_child  # noqa: E402
 
-from budgetkg.store import Select, Store, open_store  # noqa: E402
+from budgetkg.stores import Select, Store, open_store  # noqa: E402
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "questions" / "dev.jsonl"
 
@@ -80,7 +80,7 @@ def synthetic_questions(asker: Any, count: int, seed: int = 7) -> list[str]:
 
 def startup(spec: str, timeout: float, cache_dir: str) -> dict[str, float]:
     code = ("import time, json; t0 = time.perf_counter()\n"
-            "from budgetkg.store import open_store\nfrom budgetkg.query.ask import Asker\n"
+            "from budgetkg.stores import open_store\nfrom budgetkg.query.ask import Asker\n"
             f"s = open_store({spec!r}); a = Asker(s); a.ask('柳州热线中心三公经费多少')\n"
             "print(json.dumps({'process_s': time.perf_counter() - t0, 'asker_s': a.startup_s}))")
     started = time.perf_counter()
@@ -228,13 +228,13 @@ def rdflib_child(data: str, qfile: str) -> None:
 
 def store_for(name: str) -> str:
     """The corpus's benchmark store, built if missing and brought up to date as `budgetkg` would."""
-    from budgetkg import config
     from budgetkg.ingest.pipeline import ensure_data, ingest
+    from budgetkg.settings import CORPUS_DIR
 
     path = BENCH_DIR / ("store-bundled" if name == "bundled" else f"store-{int(name)}")
     if not path.exists() and name == "bundled":
         s = open_store(str(path))
-        ingest(s, [config.CORPUS_DIR])
+        ingest(s, [CORPUS_DIR])
         s.close()
     elif not path.exists():
         run_child([sys.executable, str(Path(__file__).with_name("ingest_bench.py")), "--child", str(path),

@@ -15,7 +15,7 @@ BENCH_DIR = Path(os.environ.get("BUDGETKG_BENCH_DIR", "/tmp/budgetkg-bench"))
 
 def corpus(units: int, seed: int = 0) -> Path:
     """A synthetic corpus of `units` documents, generated once and cached under BENCH_DIR."""
-    from budgetkg import synth
+    import synth
 
     folder = BENCH_DIR / f"syn-{units}-s{seed}"
     done = folder / ".done"

@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from ask_bench import pct, store_for  # noqa: E402
 from common import PeakRss, append_result, machine, rss_bytes  # noqa: E402
 
-
 RESEARCHER = [
     "SELECT ?m (SUM(?a) AS ?total) WHERE { ?o bk:measure ?m ; bk:amount ?a ; bk:unit ?u . ?u bk:code ?c FILTER(STRSTARTS(?c, '1')) } GROUP BY ?m",
     "SELECT ?u ?name WHERE { ?u a org:Organization ; skos:prefLabel ?name } LIMIT 20",

@@ -24,7 +24,7 @@ from common import BENCH_DIR, append_result, corpus, dir_bytes, machine, run_chi
 
 
 def child(store: str, folder: str, jobs: int, mode: str) -> None:
-    from budgetkg.store import open_store
+    from budgetkg.stores import open_store
 
     started = time.perf_counter()
     if mode == "out":
@@ -68,7 +68,7 @@ def main() -> None:
                 size = dir_bytes(target)
                 reopened = size
                 if mode != "out":
-                    from budgetkg.store import open_store
+                    from budgetkg.stores import open_store
 
                     open_store(str(target)).close()
                     reopened = dir_bytes(target)

@@ -18,9 +18,9 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import httpx
 
@@ -51,10 +51,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_server(store: str, workers: int = 1) -> Iterator[str]:
-    """`budgetkg serve` on loopback, stopped on exit."""
+def local_server(store: str, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`budgetkg serve` on loopback (in `env`, default this process's environment), stopped on exit."""
     port = free_port()
-    env = dict(os.environ, BUDGETKG_STORE=store)
     process = subprocess.Popen([sys.executable, "-m", "budgetkg.cli", "--store", store, "serve", "--port", str(port),
                                 "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

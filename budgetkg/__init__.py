@@ -2,8 +2,8 @@
 
 The Python API that the command line and the web server share::
 
-    from budgetkg import open_store, ingest_documents, Asker
-    store = open_store("memory")
+    from budgetkg import open_store, ingest_documents, Asker, Settings
+    store = open_store("memory")                 # or open_store(settings=Settings.from_env())
     ingest_documents(store, ["path/to/documents"])
     Asker(store).ask("热线中心三公经费多少", session_id="s1")["answer"]
 
@@ -12,13 +12,19 @@ Names are imported on first use, so `import budgetkg` stays cheap for the comman
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 __version__ = "0.1.0"
 
+# jieba logs "Building prefix dict … Loading model cost …" at DEBUG through its own stderr handler
+# whenever a tokenizer loads its dictionary; a filter on its logger outlasts the level jieba sets on import.
+logging.getLogger("jieba").addFilter(lambda record: record.levelno >= logging.WARNING)
+
 _EXPORTS = {
-    "open_store": "budgetkg.store",
-    "Store": "budgetkg.store",
+    "open_store": "budgetkg.stores",
+    "Store": "budgetkg.stores",
+    "Settings": "budgetkg.settings",
     "ingest_documents": "budgetkg.ingest.pipeline",
     "ensure_data": "budgetkg.ingest.pipeline",
     "parse_file": "budgetkg.ingest.parse",

@@ -1,4 +1,4 @@
-"""Files in `config.cache_dir()` that spare start-up work at scale.
+"""Files in the cache directory (Settings.cache_dir) that spare start-up work at scale.
 
 Each file is named by its kind and a digest of everything it was made from, so a file that
 exists is current; nothing is ever invalidated, old files of a kind are pruned instead.  The
@@ -12,7 +12,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from budgetkg import config
+from budgetkg import settings
 
 KEEP = 8  # newest files kept per kind
 
@@ -26,7 +26,7 @@ def digest(*parts: str | bytes) -> str:
 
 
 def _path(kind: str, key: str) -> Path:
-    return config.cache_dir() / f"{kind}-{key}.pickle"
+    return settings.active().cache_dir / f"{kind}-{key}.pickle"
 
 
 def read(kind: str, key: str) -> Any | None:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
-from budgetkg import config
-from budgetkg.store import Store, StoreBusy, StoreError, default_store_spec, open_store
+from budgetkg import settings as process_settings
+from budgetkg.settings import CORPUS_DIR, Settings, SettingsError
+from budgetkg.stores import Store, StoreBusy, StoreError, open_store
 
 
 class CommandError(Exception):
@@ -15,7 +17,8 @@ class CommandError(Exception):
 
 
 def _store(args: argparse.Namespace, read_only: bool = False) -> Store:
-    return open_store(args.store, read_only=read_only)
+    settings: Settings = args.settings
+    return open_store(settings.store_spec, read_only=read_only, settings=settings)
 
 
 def _with_data(args: argparse.Namespace) -> Store:
@@ -37,7 +40,7 @@ def _with_data(args: argparse.Namespace) -> Store:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from budgetkg.ingest.pipeline import ingest, print_progress
 
-    paths = [Path(p) for p in args.paths] or [config.CORPUS_DIR]
+    paths = [Path(p) for p in args.paths] or [CORPUS_DIR]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise CommandError(f"no such file or directory: {', '.join(missing)}")
@@ -76,10 +79,14 @@ def _read_query(args: argparse.Namespace) -> str:
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     from budgetkg.query.console import format_select, run_cli_query
+    from budgetkg.query.guard import QueryRejected
 
     store = _with_data(args)
     text = _read_query(args)
-    output = run_cli_query(store, text, args.format, allow_update=args.allow_update)
+    try:
+        output = run_cli_query(store, text, args.format, allow_update=args.allow_update)
+    except QueryRejected as error:
+        raise CommandError(str(error)) from None
     sys.stdout.write(output if isinstance(output, str) else format_select(output, args.format))
     return 0
 
@@ -102,14 +109,22 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from budgetkg.query.export import FORMATS, ExportError, export
+def _unit_names(store: Store):
+    """A name read as the question layer reads it (built only when a name needs it: it takes a moment)."""
+    def named(text: str) -> list[str]:
+        from budgetkg.query.ask import Asker
 
-    if args.format not in FORMATS:
-        raise CommandError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")
+        return Asker(store).understander.understand(text).units
+
+    return named
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from budgetkg.query.export import ExportError, export
+
     store = _with_data(args)
     try:
-        data = export(store, args.format, unit=args.unit, document=args.document)
+        data = export(store, args.format, unit=args.unit, document=args.document, unit_names=_unit_names(store))
     except ExportError as error:
         raise CommandError(str(error)) from error
     if args.output:
@@ -153,101 +168,113 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
     from budgetkg.ingest.pipeline import derived_is_current, ensure_data, print_progress
 
-    import os
+    settings: Settings = dataclasses.replace(args.settings, query_workers=args.query_workers or args.settings.query_workers)
+    address = f"http://{args.host}:{args.port}/"
+    if settings.store_spec == "memory":  # it lives in this process: filled here, served by this process alone
+        if args.workers > 1:
+            raise CommandError("a memory store lives in one process: serve it with --workers 1, or name a directory")
+        from budgetkg.api.app import create_app
 
-    spec = args.store or default_store_spec()
-    if spec != "memory" and not spec.startswith(("http://", "https://")):
-        # a store someone else is writing is served as it stands; only an empty or outdated one is filled first
-        try:
-            store = _store(args, read_only=True)
-            ready = not store.is_empty() and derived_is_current(store)
-            store.close()
-        except StoreError:
-            ready = False
-        if not ready:
-            store = _store(args)
-            ensure_data(store, print_progress)
-            store.close()
-    os.environ["BUDGETKG_STORE"] = spec
-    print(f"budgetkg serving {spec} at http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+        store = open_store("memory", settings=settings)
+        ensure_data(store, print_progress)
+        print(f"budgetkg serving memory at {address}", file=sys.stderr, flush=True)
+        uvicorn.run(create_app(settings, store=store), host=args.host, port=args.port, log_level="warning")
+        return 0
+    # a store someone else is writing is served as it stands; only an empty or outdated one is filled first
+    try:
+        store = open_store(settings.store_spec, read_only=True, settings=settings)
+        ready = not store.is_empty() and derived_is_current(store)
+        store.close()
+    except StoreError:
+        ready = False
+    if not ready:
+        store = open_store(settings.store_spec, settings=settings)
+        ensure_data(store, print_progress)
+        store.close()
+    os.environ.update(settings.environ())  # the server's processes build the same settings from it
+    print(f"budgetkg serving {settings.store_spec} at {address}", file=sys.stderr, flush=True)
     uvicorn.run("budgetkg.api.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="warning")
     return 0
 
 
-def cmd_synth(args: argparse.Namespace) -> int:
-    from budgetkg import synth
-
-    return synth.main(["--units", str(args.units), "--out", args.out, "--seed", str(args.seed)])
-
-
 def build_parser() -> argparse.ArgumentParser:
+    # --store is accepted before and after the command (`budgetkg --store X ingest`, `budgetkg ingest
+    # --store X`); after the command it is only set when given, so it never hides the one before.
+    store_help = ("a directory (embedded Oxigraph), 'memory', or a SPARQL endpoint URL "
+                  "(default: $BUDGETKG_STORE, else a store in the per-user data directory)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", default=argparse.SUPPRESS, help=store_help)
     parser = argparse.ArgumentParser(prog="budgetkg", description="Knowledge graph of Chinese public budget disclosures.")
-    parser.add_argument("--store", default=None,
-                        help="store: a directory (embedded Oxigraph), 'memory', or a SPARQL endpoint URL "
-                             "(default: $BUDGETKG_STORE or the per-user data directory)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--store", default=None, help=store_help)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="ingest documents (default: the bundled corpus)")
+    def command(name: str, **kwargs: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    p = command("ingest", help="ingest documents (default: the bundled corpus)")
     p.add_argument("paths", nargs="*", help="files or directories")
     p.add_argument("--quiet", action="store_true", help="no per-document progress")
     p.add_argument("--out", help="write one N-Quads file per document to this directory instead of a store")
-    p.add_argument("--jobs", type=int, default=1, help="parallel parser processes")
+    p.add_argument("--jobs", type=int, default=1, help="parallel parser processes (default 1)")
     p.add_argument("--bulk", action="store_true",
                    help="add new documents with Oxigraph's bulk loader: faster, but a crash can leave one half-written")
-    p.add_argument("--batch-size", type=int, default=50, help="documents written per transaction")
+    p.add_argument("--batch-size", type=int, default=50, help="documents written per transaction (default 50)")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("sparql", help="run a SPARQL query ('-' or '--' reads it from stdin, '@file' from a file)")
-    p.add_argument("query", nargs="?", default="-")
-    p.add_argument("--format", default="table", choices=["table", "csv", "json", "tsv", "turtle", "nt"])
+    p = command("sparql", help="run a SPARQL query ('-' or '--' reads it from stdin, '@file' from a file)")
+    p.add_argument("query", nargs="?", default="-", help="the query, '-' (stdin) or '@file'")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json", "tsv", "turtle", "nt"],
+                   help="output format (default table)")
     p.add_argument("--allow-update", action="store_true", help="allow SPARQL Update (refused otherwise)")
     p.set_defaults(func=cmd_sparql)
 
-    p = sub.add_parser("export", help="export the graph (RDF, CSV, GraphML, GEXF, Cytoscape JSON)")
-    p.add_argument("--format", default="turtle")
-    p.add_argument("--unit", help="only this unit (code or name) and what it links to")
+    from budgetkg.query.export import FORMATS
+
+    p = command("export", help="export the graph (RDF, CSV, GraphML, GEXF, Cytoscape JSON)")
+    p.add_argument("--format", default="turtle", choices=list(FORMATS), help="output format (default turtle)")
+    p.add_argument("--unit", help="only this unit (code or name, as in a question) and what it links to")
     p.add_argument("--document", help="only this document (IRI, file name or content hash prefix)")
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("check", help="reconcile totals and run the SHACL shapes")
-    p.add_argument("--json", action="store_true")
+    p = command("check", help="reconcile totals and run the SHACL shapes (exit 1 when anything is found)")
+    p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("stats", help="counts per document")
-    p.add_argument("--json", action="store_true")
+    p = command("stats", help="counts per document")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("ask", help="ask a question in Chinese (no question: one per line from stdin)")
-    p.add_argument("question", nargs="*")
+    p = command("ask", help="ask a question in Chinese (no question: one per line from stdin)")
+    p.add_argument("question", nargs="*", help="the question (words are joined with spaces)")
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
     p.add_argument("--sparql", action="store_true", help="also print the SPARQL query")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("serve", help="start the web server (chat, SPARQL console and endpoint, export)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
+    p = command("serve", help="start the web server (chat, SPARQL console and endpoint, export)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="server processes (default 1); they share an on-disk store")
+    p.add_argument("--query-workers", type=int, default=None,
+                   help="SPARQL query worker processes per server process (default: $BUDGETKG_QUERY_WORKERS or 2)")
     p.set_defaults(func=cmd_serve)
-
-    p = sub.add_parser("synth", help="generate a synthetic corpus")
-    p.add_argument("--units", type=int, default=10)
-    p.add_argument("--out", required=True)
-    p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=cmd_synth)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        args.settings = Settings.from_env(**({"store": args.store} if args.store else {}))
+        process_settings.activate(args.settings)
         return args.func(args)
-    except (CommandError, StoreError) as error:
+    except (CommandError, StoreError, SettingsError) as error:
         print(f"budgetkg {args.command}: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

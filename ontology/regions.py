@@ -44,7 +44,7 @@ class Region:
             return names[1] + names[2]
         return "".join(names)
 
-    def within(self, other: "Region") -> bool:
+    def within(self, other: Region) -> bool:
         region: Region | None = self
         while region is not None:
             if region.code == other.code:

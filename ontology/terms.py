@@ -7,6 +7,7 @@ exactly the same wordings.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -225,7 +226,12 @@ def region_iri(region_code: str) -> str:
 
 
 def unit_iri(region_code: str, code: str | None, name: str) -> str:
-    return f"{ID_BASE}unit/{region_code}/{code}" if code else f"{ID_BASE}unit/{region_code}/name/{_segment(name)}"
+    """`unit/<region>/<code>`; a unit that prints no code gets `unit/<region>/name-<digest>`, a digest
+    of its normalised name: short, readable in a URL and the same in every document that names the
+    unit alike (the name itself is the unit's skos:prefLabel)."""
+    if code:
+        return f"{ID_BASE}unit/{region_code}/{code}"
+    return f"{ID_BASE}unit/{region_code}/name-{hashlib.sha256(normalize(name).encode('utf-8')).hexdigest()[:12]}"
 
 
 def document_iri(sha256: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from budgetkg import config
+from budgetkg import settings as config
 from budgetkg.ontology import terms as t
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.figures import Figure, Wanted

@@ -10,14 +10,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from budgetkg import config
+from budgetkg import settings as config
 from budgetkg.query import answers as say
 from budgetkg.query import intents
 from budgetkg.query.answers import Result, Sources
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.dialogue import Sessions, follow_up
 from budgetkg.query.understand import Understander, Understanding
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 
 class Asker:

@@ -10,7 +10,7 @@ from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import aliases, canonical, region_prefix
 from budgetkg.ontology.regions import region_chain, region_spellings
 from budgetkg.query.templates import iri as sparql_iri
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 
 @dataclass

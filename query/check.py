@@ -20,9 +20,10 @@ can find from the parts the same document prints, per document and table:
   printed in several places of a document (收支总表 vs 支出总表, text vs table) has one amount.
 
 Figures are 万元 with two decimals, so sums can be off by rounding: a difference up to
-TOLERANCE (0.02 万元) counts as rounding, above it as a discrepancy.  Discrepancies are what the
-documents say, not failures: `CheckResult.ok` is False only when SHACL finds violations or a
-check could not run.
+TOLERANCE (0.02 万元) counts as rounding, above it as a discrepancy.  A discrepancy is the
+documents' own (the store holds what they print), but it is still something found: `CheckResult.ok`
+is True only when there is none, SHACL finds no violation and every check ran, and `budgetkg
+check` exits 1 otherwise.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ import rdflib
 
 from budgetkg.ontology import terms as t
 from budgetkg.query.observations import Observation, ObservationSet, load
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 TOLERANCE = Decimal("0.02")
 TOTAL_WORDS = {"合计", "小计", "总计"}
@@ -159,7 +160,18 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.shacl.conforms is not False
+        """Nothing found: no discrepancy beyond rounding, no SHACL violation, no error."""
+        return not self.errors and self.shacl.conforms is not False and not self.discrepancies
+
+    def verdict(self) -> str:
+        """"OK", or what was found: "FOUND 3 discrepancies, 1 SHACL violation"."""
+        def count(n: int, what: str, plural: str) -> str:
+            return f"{n} {what if n == 1 else plural}" if n else ""
+
+        found = [count(len(self.discrepancies), "discrepancy", "discrepancies"),
+                 count(len(self.shacl.results) if self.shacl.conforms is False else 0, "SHACL violation", "SHACL violations"),
+                 count(len(self.errors), "error", "errors")]
+        return "OK" if self.ok else "FOUND " + ", ".join(f for f in found if f)
 
     def as_dict(self) -> dict:
         by_kind = {kind: {"checks": self.checks[kind],
@@ -181,7 +193,8 @@ class CheckResult:
 
     def text(self) -> str:
         total = sum(self.checks.values())
-        out = [f"budgetkg check: {'OK' if self.ok else 'NOT OK'} — {len(self.documents)} documents, "
+        documents = f"{len(self.documents)} document{'' if len(self.documents) == 1 else 's'}"
+        out = [f"budgetkg check: {self.verdict()} — {documents}, "
                f"{self.observations} observations",
                f"reconciliation: {total} equalities checked, {total - len(self.discrepancies) - len(self.rounding)} exact, "
                f"{len(self.rounding)} within rounding (≤ {_fmt(self.tolerance)} 万元), "
@@ -591,7 +604,7 @@ def validate_shapes(store: Store) -> ShaclReport:
                                             meta_shacl=False, allow_infos=True, allow_warnings=True)
     report = ShaclReport(bool(conforms), triples=len(graph))
     for node in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        def get(predicate: rdflib.URIRef) -> str | None:
+        def get(predicate: rdflib.URIRef, node: rdflib.term.Node = node) -> str | None:
             value = results.value(node, predicate)
             return str(value) if value is not None else None
         report.results.append({"severity": (get(SH.resultSeverity) or "").rsplit("#", 1)[-1], "focus": get(SH.focusNode),

@@ -6,32 +6,29 @@ import unicodedata
 
 import pyoxigraph as ox
 
-from budgetkg.ontology.terms import SPARQL_PREFIXES
-from budgetkg.query.guard import QueryRejected, check_query
-from budgetkg.store import OxigraphStore, Select, Store
+from budgetkg.query.guard import QueryRejected, as_written, check_query, inspect_query, with_prefixes
+from budgetkg.query.sandbox import term_json
+from budgetkg.stores import Select, Store
 
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}
 GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "table": ox.RdfFormat.TURTLE,
                  "json": ox.RdfFormat.N_TRIPLES, "csv": ox.RdfFormat.N_TRIPLES, "tsv": ox.RdfFormat.N_TRIPLES}
 
 
-def with_prefixes(text: str) -> str:
-    """The project's prefixes are predeclared, as in the web console; a query may redeclare them."""
-    return SPARQL_PREFIXES + text
-
-
 def run_cli_query(store: Store, text: str, fmt: str, allow_update: bool = False) -> str | Select:
-    from budgetkg.cli import CommandError
-
-    query = with_prefixes(text)
+    """Run a query or, with `allow_update`, an update; raises QueryRejected with a message for the
+    person who typed it (line numbers as typed: the predeclared prefixes are not counted)."""
+    query, added = with_prefixes(text)
     try:
-        form = check_query(query, allow_update=allow_update, known_graphs=set(store.named_graphs()))
+        form = check_query(query, allow_update=True, known_graphs=set(store.named_graphs()))
     except QueryRejected as error:
-        raise CommandError(str(error)) from error
+        raise as_written(error, added) from None
     if form == "UPDATE":
-        if not isinstance(store, OxigraphStore) and not hasattr(store, "update"):
-            raise CommandError("this store does not accept updates")
-        store.update(query)  # type: ignore[attr-defined]
+        if not allow_update:
+            operations = ", ".join(sorted(set(inspect_query(query).operations)))
+            raise QueryRejected(f"this is a SPARQL Update ({operations}), which changes the store; "
+                                "run it with `budgetkg sparql --allow-update` if that is what you want")
+        store.update(query)
         return "update done\n"
     if form == "ASK":
         answer = store.ask(query)
@@ -69,24 +66,8 @@ def format_select(result: Select, fmt: str) -> str:
 
 def _serialize(result: Select, fmt: str) -> str:
     if fmt == "json":
-        bindings = []
-        for row in result.rows:
-            binding = {}
-            for name, term in zip(result.variables, row):
-                if term is None:
-                    continue
-                if isinstance(term, ox.NamedNode):
-                    binding[name] = {"type": "uri", "value": term.value}
-                elif isinstance(term, ox.BlankNode):
-                    binding[name] = {"type": "bnode", "value": term.value}
-                else:
-                    value = {"type": "literal", "value": term.value}
-                    if term.language:
-                        value["xml:lang"] = term.language
-                    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                        value["datatype"] = term.datatype.value
-                    binding[name] = value
-            bindings.append(binding)
+        bindings = [{name: term_json(term) for name, term in zip(result.variables, row) if term is not None}
+                    for row in result.rows]
         return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False) + "\n"
     import csv
     import io

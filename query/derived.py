@@ -18,7 +18,7 @@ from budgetkg.query.answers import PHASE_LABEL
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.figures import Figure, Wanted, find
 from budgetkg.query.understand import Mention, Understanding
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")

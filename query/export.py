@@ -18,6 +18,7 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 import networkx as nx
@@ -26,7 +27,7 @@ import pyoxigraph as ox
 from budgetkg.ontology import terms as t
 from budgetkg.query.figures import Figure, preference
 from budgetkg.query.observations import Observation, ObservationSet, Unit, descendants, load, load_units
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
                "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
@@ -48,13 +49,22 @@ class ExportError(ValueError):
     """An unknown format, or a unit or document filter that matches nothing (or too much)."""
 
 
-def export(store: Store, fmt: str, unit: str | None = None, document: str | None = None) -> bytes:
+UnitNames = Callable[[str], Iterable[str]]  # a name as a question would say it → the IRIs of the units it names
+
+
+def export(store: Store, fmt: str, unit: str | None = None, document: str | None = None,
+           unit_names: UnitNames | None = None) -> bytes:
+    """The graph, or a document's or a unit's part of it, in `fmt`.
+
+    `unit` is a code, IRI or name; `unit_names` reads a name the way the question layer does
+    (“池州热线中心”), for names that are not written as the documents spell them.
+    """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     graph = resolve_document(store, document) if document else None
+    units = resolve_units(load_units(store), unit, unit_names) if unit else None
     if fmt in RDF_FORMATS:
-        return _rdf(store, fmt, unit, graph)
-    units = resolve_units(load_units(store), unit) if unit else None
+        return _rdf(store, fmt, units, graph)
     observed = load(store, graph)
     if fmt == "csv":
         return _csv(observed, units)
@@ -88,10 +98,13 @@ def resolve_document(store: Store, document: str) -> str:
     return found[0]
 
 
-def resolve_units(units: dict[str, Unit], unit: str) -> set[str]:
-    """The units a code, name or IRI names (exactly, else by part of the name), with their sub-units."""
+def resolve_units(units: dict[str, Unit], unit: str, unit_names: UnitNames | None = None) -> set[str]:
+    """The units a code, name or IRI names (exactly, else as `unit_names` reads it, else by part of
+    the name), with their sub-units."""
     wanted = t.normalize(unit)
     matched = {u.iri for u in units.values() if unit in (u.iri, u.code) or wanted in {t.normalize(n) for n in u.names}}
+    if not matched and wanted and unit_names is not None:
+        matched = set(unit_names(unit)) & set(units)
     if not matched and wanted:
         matched = {u.iri for u in units.values() if any(wanted in t.normalize(n) for n in u.names)}
     if not matched:
@@ -116,10 +129,9 @@ def _unit_closure(quads: list[ox.Quad], units: set[str]) -> set[str]:
     return first | linked
 
 
-def _rdf(store: Store, fmt: str, unit: str | None, graph: str | None) -> bytes:
+def _rdf(store: Store, fmt: str, units: set[str] | None, graph: str | None) -> bytes:
     quads = _quads(store, graph)
-    if unit:
-        units = resolve_units(load_units(store), unit)
+    if units is not None:
         keep = _unit_closure(quads, units)
         quads = [q for q in quads if q.subject.value in keep]
     # grouped by graph and subject (TriG and Turtle then write each block once)

@@ -17,7 +17,7 @@ from budgetkg.ontology import terms as t
 from budgetkg.query import templates as q
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.understand import Understanding
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 FUND_RANK = {None: 0, "fiscal": 1, "general": 2}  # no fund named (the total) before 财政拨款 before 一般公共预算
 EXPTYPE_RANK = {None: 0, "basic": 1}

@@ -21,9 +21,9 @@ before parsing (the check runs on that view; Oxigraph still gets the original te
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-import threading
 from functools import lru_cache
 
 from pyparsing import ParseBaseException, ParseResults
@@ -31,12 +31,15 @@ from rdflib.plugins.sparql import parser
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from budgetkg import config
+from budgetkg.ontology.terms import PREFIXES
+from budgetkg.settings import DEFAULTS, Settings
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "UPDATE")
 _QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 _UPDATE_OPS = {"Load", "Clear", "Drop", "Create", "Add", "Move", "Copy", "InsertData", "DeleteData", "DeleteWhere", "Modify"}
 _ESCAPE = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:")
+_LINE = re.compile(r"at line (\d+)")
 
 
 class QueryRejected(ValueError):
@@ -60,12 +63,27 @@ class QueryInfo:
         return bool(self.from_graphs or self.from_named)
 
 
+def with_prefixes(query: str) -> tuple[str, int]:
+    """The query with the project's prefixes (bk:, skos:, …) predeclared on one line before it,
+    except those it declares itself, and the number of lines added (0 or 1)."""
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(query)}
+    missing = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared]
+    return (" ".join(missing) + "\n" + query, 1) if missing else (query, 0)
+
+
+def as_written(error: QueryRejected, added_lines: int) -> QueryRejected:
+    """The error with its line numbers counted in the text as its author wrote it."""
+    if not added_lines:
+        return error
+    return QueryRejected(_LINE.sub(lambda m: f"at line {max(1, int(m.group(1)) - added_lines)}", str(error)))
+
+
 def check_query(
     text: str,
     *,
     allow_update: bool = False,
     known_graphs: set[str] | None = None,
-    max_bytes: int = config.MAX_QUERY_BYTES,
+    max_bytes: int = DEFAULTS.max_query_bytes,
 ) -> str:
     """Return the query form ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE" or "UPDATE") or raise QueryRejected."""
     info = inspect_query(text, max_bytes=max_bytes)
@@ -85,7 +103,7 @@ def check_query(
     return info.form
 
 
-def inspect_query(text: str, *, max_bytes: int = config.MAX_QUERY_BYTES) -> QueryInfo:
+def inspect_query(text: str, *, max_bytes: int = DEFAULTS.max_query_bytes) -> QueryInfo:
     """Parse `text` and describe it; raise QueryRejected if it is too long or not SPARQL."""
     if not isinstance(text, str):
         raise QueryRejected("the query must be text")
@@ -95,7 +113,7 @@ def inspect_query(text: str, *, max_bytes: int = config.MAX_QUERY_BYTES) -> Quer
         raise QueryRejected("the query is not valid Unicode text (it contains lone surrogates)") from None
     if size > max_bytes:
         raise QueryRejected(
-            f"the query is {size:,} bytes long; the limit is {max_bytes:,} bytes (BUDGETKG_MAX_QUERY_BYTES)."
+            f"the query is {size:,} bytes long; the limit is {max_bytes:,} bytes ({Settings.variable('max_query_bytes')})."
         )
     if not text.strip():
         raise QueryRejected("the query is empty")

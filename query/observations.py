@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from budgetkg.ontology import terms as t
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 # observation property → short name; every one but `detail` should have at most one value
 PROPERTIES = {

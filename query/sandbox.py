@@ -12,7 +12,11 @@ Each worker, before it opens anything:
 * enters a private user + network namespace where it can (Linux), so even a SERVICE or LOAD that
   slipped past `guard` has no network to reach;
 * caps its address space (RLIMIT_AS, BUDGETKG_QUERY_MEMORY_MB) and disables core dumps;
-* opens a checkpoint of the on-disk store read-only, or loads the N-Quads dump of an in-memory store.
+* opens the store's snapshot (`Store.snapshot`): a checkpoint of an on-disk store read-only, or
+  the N-Quads of an in-memory store.
+
+A store that has no snapshot (a remote endpoint) answers queries itself: they are sent through its
+`Store.stream`, with the same time limit and row cap, and no worker is started.
 
 Before each query it also lowers its CPU-time limit to a little more than twice the time limit,
 so a runaway query dies even if the server that should kill it has itself died.
@@ -24,29 +28,24 @@ from __future__ import annotations
 import ctypes
 import io
 import json
-import logging
 import multiprocessing
 import multiprocessing.connection
 import os
 import queue
 import resource
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
-import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 
-from budgetkg import config
-
-log = logging.getLogger(__name__)
+from budgetkg.settings import DEFAULTS, Settings
+from budgetkg.stores.base import Snapshot, Store, StoreError, StoreTimeout
 
 # Everything here must stay cheap to import: the forkserver preloads this module (not rdflib).
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -167,7 +166,7 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
 # --- serialisation (in the worker, or in the server for a remote store) ---------------------
 
 
-def _term_json(term: Any) -> dict[str, Any]:
+def term_json(term: Any) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -183,7 +182,7 @@ def _term_json(term: Any) -> dict[str, Any]:
         return out
     if isinstance(term, ox.Triple):
         parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
-        return {"type": "triple", "value": {k: _term_json(v) for k, v in parts.items()}}
+        return {"type": "triple", "value": {k: term_json(v) for k, v in parts.items()}}
     raise TypeError(f"unexpected term {term!r}")
 
 
@@ -204,7 +203,7 @@ def serialise_result(
         # pyoxigraph cannot build a QuerySolutions from a list, so the capped rows are written as
         # SPARQL JSON here and, for other formats, read back and re-serialised by pyoxigraph.
         bindings = [
-            {name: _term_json(row[i]) for i, name in enumerate(variables) if row[i] is not None} for row in rows
+            {name: term_json(row[i]) for i, name in enumerate(variables) if row[i] is not None} for row in rows
         ]
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -360,11 +359,11 @@ class QueryRunner:
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         *,
-        timeout_s: float = config.QUERY_TIMEOUT_S,
-        max_rows: int = config.MAX_RESULT_ROWS,
-        memory_bytes: int = config.QUERY_MEMORY_BYTES,
+        timeout_s: float = DEFAULTS.query_timeout_s,
+        max_rows: int = DEFAULTS.max_rows,
+        memory_bytes: int = DEFAULTS.query_memory_bytes,
         workers: int = 1,
         known_graphs: set[str] | None = None,
         isolate_network: bool = True,
@@ -383,14 +382,15 @@ class QueryRunner:
         self._closed = False
         self._generation = 0
         self._workers: list[_Worker] = []
-        self._snapshots: dict[int, weakref.finalize] = {}  # generation -> removes its checkpoint
+        self._snapshots: dict[int, Snapshot] = {}  # generation -> the snapshot its workers opened
         self._idle: queue.Queue[_Worker] = queue.Queue()
-        self.remote = str(getattr(store, "spec", "")).startswith(("http://", "https://"))
         self.known_graphs = self._fixed_graphs if self._fixed_graphs is not None else set(store.named_graphs())
-        if self.remote:
-            return  # the endpoint does the work; see _run_remote
+        snapshot = store.snapshot()
+        self.remote = snapshot is None
+        if snapshot is None:
+            return  # the store runs queries itself; see _run_remote
         self._ctx = _context(start_method)
-        self._source = self._snapshot()
+        self._source = self._keep(snapshot)
         started = time.monotonic()
         self._workers = [_Worker() for _ in range(max(1, workers))]
         errors: list[BaseException] = []
@@ -412,6 +412,12 @@ class QueryRunner:
         self.worker_start_s = time.monotonic() - started
         for worker in self._workers:
             self._idle.put(worker)
+
+    @classmethod
+    def for_settings(cls, store: Store, settings: Settings, **options: Any) -> QueryRunner:
+        """A runner with the settings' time limit, row cap, memory cap and number of workers."""
+        return cls(store, timeout_s=settings.query_timeout_s, max_rows=settings.max_rows,
+                   memory_bytes=settings.query_memory_bytes, workers=settings.query_workers, **options)
 
     # Public API ------------------------------------------------------------------------
 
@@ -438,8 +444,9 @@ class QueryRunner:
         """Let workers see the store as it is now (they restart before their next query)."""
         with self._lock:
             self._generation += 1
-            if not self.remote:
-                self._source = self._snapshot()
+            snapshot = self.store.snapshot()
+            if snapshot is not None:
+                self._source = self._keep(snapshot)
             if self._fixed_graphs is None:
                 self.known_graphs = set(self.store.named_graphs())
             self._prune_snapshots()
@@ -458,8 +465,8 @@ class QueryRunner:
             except queue.Empty:
                 break
         # Workers busy in run() are stopped when they are handed back.
-        for remove in list(self._snapshots.values()):
-            remove()
+        for snapshot in list(self._snapshots.values()):
+            snapshot.release()
 
     def __enter__(self) -> QueryRunner:
         return self
@@ -469,24 +476,10 @@ class QueryRunner:
 
     # Internals --------------------------------------------------------------------------
 
-    def _snapshot(self) -> tuple[str, str | bytes]:
-        path = getattr(self.store, "path", None)
-        if path is None:  # in memory: the workers get a copy once, at start
-            return ("nquads", self.store.dump(ox.RdfFormat.N_QUADS))
-        # Workers open a RocksDB checkpoint (hard links to immutable files, so cheap) rather than
-        # the live directory: opening that read-only while this process writes to it is undefined
-        # behaviour, and was seen to fail ("Corruption: ... No such file") after a compaction.
-        holder: Path | None = None
-        try:
-            holder = Path(tempfile.mkdtemp(prefix=".budgetkg-snapshot-", dir=Path(path).parent))
-            self.store.oxigraph.backup(str(holder / "store"))
-        except Exception as error:
-            log.warning("cannot checkpoint %s (%s); query workers open it directly", path, error)
-            if holder is not None:
-                shutil.rmtree(holder, ignore_errors=True)
-            return ("path", str(path))
-        self._snapshots[self._generation] = weakref.finalize(self, shutil.rmtree, holder, True)
-        return ("path", str(holder / "store"))
+    def _keep(self, snapshot: Snapshot) -> tuple[str, str | bytes]:
+        """Keep the current generation's snapshot until no worker uses it; what workers are sent."""
+        self._snapshots[self._generation] = snapshot
+        return snapshot.source()
 
     def _start(self, worker: _Worker) -> None:
         """(Re)start a worker on the current snapshot, then drop checkpoints nobody uses any more."""
@@ -502,7 +495,7 @@ class QueryRunner:
         """Remove checkpoints that neither the current generation nor a live worker uses."""
         used = {self._generation} | {w.generation for w in self._workers if w.alive()}
         for generation in [g for g in self._snapshots if g not in used]:
-            self._snapshots.pop(generation)()
+            self._snapshots.pop(generation).release()
 
     def _run_local(self, request: tuple[Any, ...]) -> tuple[bytes, bool, int, float]:
         if self._closed:
@@ -524,7 +517,7 @@ class QueryRunner:
                 raise QueryTimeout(
                     f"the query was stopped after {self.timeout_s:g} s, this server's time limit. "
                     "Narrow it (fewer unbound patterns, a LIMIT) or, on your own server, raise the limit with "
-                    "BUDGETKG_QUERY_TIMEOUT (seconds)."
+                    f"{Settings.variable('query_timeout_s')} (seconds)."
                 )
             try:
                 reply = worker.conn.recv()
@@ -536,7 +529,7 @@ class QueryRunner:
                 replace = True
                 raise QueryFailed(
                     f"the query worker died ({reply[1]}); the query probably needed more memory than this "
-                    f"server's limit of {self.memory_bytes // 2**20} MB (BUDGETKG_QUERY_MEMORY_MB)."
+                    f"server's limit of {self.memory_bytes // 2**20} MB ({Settings.variable('query_memory_mb')})."
                 )
             if reply[0] == "error":
                 raise QueryFailed(reply[1])
@@ -570,36 +563,29 @@ class QueryRunner:
         self._hand_back(worker, False)
 
     def _run_remote(self, query: str, form: str, fmt: str, prefixes: dict[str, str]) -> tuple[bytes, bool, int, float]:
-        """Hook for budgetkg.remote.RemoteStore: the endpoint at store.spec runs the query.
+        """The store runs the query (`Store.stream`); no worker is needed.
 
-        No worker is needed: the wait is bounded by an HTTP timeout and an overall deadline, and
-        the answer is streamed through pyoxigraph's parser, so the row cap applies while reading.
+        The wait is bounded by the store's request timeout and an overall deadline, and the answer
+        is streamed through pyoxigraph's parser, so the row cap applies while reading.
         """
-        import httpx
-
         graph = form in _GRAPH_FORMS
         accept = "application/n-triples" if graph else "application/sparql-results+json"
         started = time.monotonic()
         deadline = started + self.timeout_s
-        timeout_message = f"the SPARQL endpoint did not answer within {self.timeout_s:g} s (BUDGETKG_QUERY_TIMEOUT)"
+        timeout_message = (f"the SPARQL endpoint did not answer within {self.timeout_s:g} s "
+                           f"({Settings.variable('query_timeout_s')})")
         try:
-            with httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client:
-                with client.stream("POST", self.store.spec, data={"query": query}, headers={"Accept": accept}) as response:
-                    if response.status_code != 200:
-                        detail = response.read()[:500].decode("utf-8", "replace")
-                        raise QueryFailed(f"the SPARQL endpoint answered {response.status_code}: {detail}")
-                    reader = io.BufferedReader(_DeadlineReader(response.iter_raw(), deadline, self.memory_bytes))
-                    result: Any
-                    if graph:
-                        result = (quad.triple for quad in ox.parse(reader, format=ox.RdfFormat.N_TRIPLES))
-                    else:
-                        result = ox.parse_query_results(reader, format=ox.QueryResultsFormat.JSON)
-                    body, truncated, rows = serialise_result(result, fmt, self.max_rows, prefixes)
-        except httpx.TimeoutException:
+            with self.store.stream(query, accept, self.timeout_s) as chunks:
+                reader = io.BufferedReader(_DeadlineReader(chunks, deadline, self.memory_bytes))
+                result: Any
+                if graph:
+                    result = (quad.triple for quad in ox.parse(reader, format=ox.RdfFormat.N_TRIPLES))
+                else:
+                    result = ox.parse_query_results(reader, format=ox.QueryResultsFormat.JSON)
+                body, truncated, rows = serialise_result(result, fmt, self.max_rows, prefixes)
+        except (StoreTimeout, _DeadlineExceeded):
             raise QueryTimeout(timeout_message) from None
-        except _DeadlineExceeded:
-            raise QueryTimeout(timeout_message) from None
-        except (httpx.HTTPError, SyntaxError, OSError, ValueError) as error:
+        except (StoreError, SyntaxError, OSError, ValueError) as error:
             if time.monotonic() > deadline:
                 raise QueryTimeout(timeout_message) from None
             raise QueryFailed(f"the SPARQL endpoint failed: {error}") from None

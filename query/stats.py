@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from budgetkg.ontology import terms as t
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 _PER_GRAPH = {
     "triples": "?s ?p ?o",

@@ -11,7 +11,7 @@ import re
 from rdflib.namespace import RDFS
 
 from budgetkg.ontology.terms import BK, SPARQL_PREFIXES
-from budgetkg.store import Select
+from budgetkg.stores import Select
 
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 

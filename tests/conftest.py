@@ -1,4 +1,8 @@
-"""Shared fixtures: the bundled corpus in a memory store, built once per test session."""
+"""Shared fixtures: the bundled corpus in a memory store, built once per test session.
+
+Tests never touch the user's store or caches: the session's settings point both at temporary
+directories and are put in force for the question layer before any test runs.
+"""
 from __future__ import annotations
 
 import atexit
@@ -6,22 +10,38 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-# Tests never touch the user's store.
-os.environ.setdefault("BUDGETKG_HOME", str(Path(__file__).parent / ".budgetkg-home-unused"))
-if "BUDGETKG_CACHE" not in os.environ:
-    os.environ["BUDGETKG_CACHE"] = tempfile.mkdtemp(prefix="budgetkg-test-cache-")
-    atexit.register(shutil.rmtree, os.environ["BUDGETKG_CACHE"], True)
+from budgetkg import settings as budgetkg_settings
+from budgetkg.ingest.pipeline import ingest
+from budgetkg.settings import CORPUS_DIR, Settings
+from budgetkg.stores import open_store
 
-from budgetkg import config  # noqa: E402
-from budgetkg.ingest.pipeline import ingest  # noqa: E402
-from budgetkg.store import open_store  # noqa: E402
+TESTS = Path(__file__).parent
+CORPUS = CORPUS_DIR
+QUESTIONS = TESTS / "questions" / "dev.jsonl"  # the development question set, kept with the tests
+sys.path[:0] = [str(TESTS), str(TESTS.parent / "benchmarks")]  # helpers, and the synthetic corpus generator
 
-CORPUS = config.CORPUS_DIR
-SHARED_QUESTIONS = Path(__file__).resolve().parents[1].parent / "shared" / "questions" / "dev.jsonl"
+
+_ROOT = Path(tempfile.mkdtemp(prefix="budgetkg-test-"))
+atexit.register(shutil.rmtree, _ROOT, True)
+SETTINGS = Settings.from_env(home=_ROOT / "home", store="", cache_dir=_ROOT / "cache")
+budgetkg_settings.activate(SETTINGS)
+
+
+def child_env(**changes: object) -> dict[str, str]:
+    """The environment for a budgetkg process a test starts: the test settings, with `changes`."""
+    return {**os.environ, **replace(SETTINGS, **changes).environ()}
+
+
+@pytest.fixture
+def use_settings():
+    """Put other settings in force for one test: `use_settings(cache_dir=…)`."""
+    yield lambda **changes: budgetkg_settings.activate(replace(SETTINGS, **changes))
+    budgetkg_settings.activate(SETTINGS)
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +61,3 @@ def asker(corpus_store):
 
 def corpus_file(prefix: str) -> Path:
     return next(CORPUS.glob(f"{prefix}*.txt"))
-
-
-sys.path.insert(0, str(Path(__file__).parent))

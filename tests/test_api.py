@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from conftest import SHARED_QUESTIONS
+from conftest import QUESTIONS, SETTINGS
 from fastapi.testclient import TestClient
 
-from budgetkg import config
 from budgetkg.api.app import create_app, open_for_serving
-from budgetkg.store import open_store
+from budgetkg.stores import open_store
 
 PREFIXLESS = "SELECT DISTINCT ?name WHERE { ?u a org:Organization ; skos:prefLabel ?name } ORDER BY ?name"
 LIUZHOU = "https://w3id.org/budgetkg/id/unit/450200/103007"
@@ -18,7 +20,7 @@ LIUZHOU = "https://w3id.org/budgetkg/id/unit/450200/103007"
 
 @pytest.fixture(scope="module")
 def app(corpus_store):
-    app = create_app(store=corpus_store, query_workers=1)
+    app = create_app(replace(SETTINGS, query_workers=1), store=corpus_store)
     yield app
     app.state.services.runner.close()
 
@@ -64,7 +66,7 @@ def test_unknown_unit_page_is_404_html(client):
 def test_healthz(client):
     health = json_of(client.get("/healthz"))
     assert health["status"] == "ok" and health["store"] == "memory" and health["units"] >= 10
-    assert health["limits"]["max_question_chars"] == config.MAX_QUESTION_CHARS
+    assert health["limits"]["max_question_chars"] == SETTINGS.max_question_chars
 
 
 def test_openapi_documents_every_route(client):
@@ -79,9 +81,8 @@ def test_no_cors_unless_configured(client):
     assert "access-control-allow-origin" not in response.headers
 
 
-def test_cors_when_configured(corpus_store, monkeypatch):
-    monkeypatch.setenv("BUDGETKG_CORS_ORIGINS", "https://research.example")
-    app = create_app(store=corpus_store, query_workers=1)
+def test_cors_when_configured(corpus_store):
+    app = create_app(replace(SETTINGS, query_workers=1, cors_origins=("https://research.example",)), store=corpus_store)
     try:
         response = TestClient(app).get("/healthz", headers={"Origin": "https://research.example"})
         assert response.headers["access-control-allow-origin"] == "https://research.example"
@@ -118,7 +119,7 @@ def test_ranking_has_a_chart_and_unit_links(client):
 
 
 def load_questions() -> list[dict]:
-    return [json.loads(line) for line in SHARED_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_same_answers_as_asker(client, asker):
@@ -133,7 +134,7 @@ def test_same_answers_as_asker(client, asker):
 
 
 @pytest.mark.parametrize("body", [
-    {"question": "问" * (config.MAX_QUESTION_CHARS + 1)},
+    {"question": "问" * (SETTINGS.max_question_chars + 1)},
     {"question": ""},
     {"question": None},
     {"question": ["柳州"]},
@@ -147,23 +148,57 @@ def test_bad_questions_are_422_with_a_message(client, body):
     assert len(json.dumps(problem)) < 2000  # the input is not echoed back
 
 
-def test_malformed_json_is_422(client):
+def test_malformed_json_is_422_and_says_where(client):
     for raw in (b"{", b"not json", b"[]", b'{"question": "a"'):
         json_of(client.post("/api/ask", content=raw, headers={"Content-Type": "application/json"}), 422)
+    broken = json_of(client.post("/api/ask", content=b'{"question": "a" "session_id": 1}',
+                                 headers={"Content-Type": "application/json"}), 422)
+    assert "Expecting ',' delimiter at line 1, column 18" in broken["error"] and "body.13" not in broken["error"]
+
+
+def test_body_that_is_not_utf8_says_so(client):
     not_utf8 = client.post("/api/ask", content=b'{"question": "\xff"}', headers={"Content-Type": "application/json"})
-    assert "error parsing the body" in json_of(not_utf8, 400)["error"]
+    message = json_of(not_utf8, 400)["error"]
+    assert "not UTF-8" in message and "0xff at offset 14" in message and "error parsing the body" not in message
+
+
+def test_mistyped_address_shows_the_404_page_to_browsers(client):
+    page = client.get("/unitss", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "没有找到" in page.text and "content-security-policy" in page.headers
+    assert json_of(client.get("/unitss"), 404)["error"]  # an API client still gets JSON
+    assert json_of(client.get("/api/nothing", headers={"Accept": "text/html"}), 404)["error"]
+
+
+def test_limits_come_from_the_apps_settings(corpus_store, use_settings):
+    """Limits are the Settings the app is built with, not values frozen when a module was imported."""
+    settings = replace(SETTINGS, query_workers=1, max_question_chars=40, max_request_bytes=5000, query_timeout_s=3.0)
+    app = create_app(settings, store=corpus_store)
+    use_settings()  # the other tests' settings again afterwards (create_app puts its own in force)
+    try:
+        small = TestClient(app)
+        schema = json_of(small.get("/openapi.json"))
+        assert schema["components"]["schemas"]["AskRequest"]["properties"]["question"]["maxLength"] == 40
+        assert "3 s" in schema["paths"]["/sparql"]["get"]["responses"]["504"]["description"]
+        assert json_of(small.post("/api/ask", json={"question": "柳州热线中心三公经费多少" * 3}))["status"] == "ok"  # 36
+        json_of(small.post("/api/ask", json={"question": "问" * 41}), 422)
+        assert json_of(small.get("/healthz"))["limits"] == {"query_timeout_s": 3.0, "max_rows": SETTINGS.max_rows,
+                                                            "max_question_chars": 40, "max_request_bytes": 5000}
+        json_of(small.post("/api/ask", content=b"x" * 6000, headers={"Content-Type": "application/json"}), 413)
+    finally:
+        app.state.services.runner.close()
 
 
 def test_get_question_limits(client):
-    json_of(client.get("/api/ask", params={"q": "问" * (config.MAX_QUESTION_CHARS + 1)}), 422)
+    json_of(client.get("/api/ask", params={"q": "问" * (SETTINGS.max_question_chars + 1)}), 422)
     json_of(client.get("/api/ask"), 422)
 
 
 def test_request_body_cap(client):
-    big = b'{"question": "' + b"x" * (config.MAX_REQUEST_BYTES + 10) + b'"}'
+    big = b'{"question": "' + b"x" * (SETTINGS.max_request_bytes + 10) + b'"}'
     problem = json_of(client.post("/api/ask", content=big, headers={"Content-Type": "application/json"}), 413)
     assert "BUDGETKG_MAX_REQUEST_BYTES" in problem["error"]
-    chunks = (b"x" * 65536 for _ in range(config.MAX_REQUEST_BYTES // 65536 + 2))  # no Content-Length: chunked
+    chunks = (b"x" * 65536 for _ in range(SETTINGS.max_request_bytes // 65536 + 2))  # no Content-Length: chunked
     json_of(client.post("/sparql", content=chunks, headers={"Content-Type": "application/sparql-query"}), 413)
 
 
@@ -318,11 +353,11 @@ def test_units_list_and_detail(client):
     assert len(parent["children"]) == 6
 
 
-def test_unit_lookup_by_code_name_and_encoded_key(client):
+def test_unit_lookup_by_code_name_and_name_digest(client):
     assert json_of(client.get("/api/units/103007"))["iri"] == LIUZHOU
     assert json_of(client.get("/api/units/柳州市12345政务服务热线管理中心"))["iri"] == LIUZHOU
     chizhou = next(u for u in json_of(client.get("/api/units")) if u["name"] == "池州市政务服务便民热线中心")
-    assert "%E6" in chizhou["href"]
+    assert re.fullmatch(r"/units/341700/name-[0-9a-f]{12}", chizhou["href"])  # no percent-encoded name
     assert json_of(client.get("/api" + chizhou["href"]))["name"] == "池州市政务服务便民热线中心"
     assert client.get(chizhou["href"]).status_code == 200
     json_of(client.get("/api/units/柳州市人民政府办公室"), 404)  # two units have this name
@@ -349,6 +384,14 @@ def test_export_whole_graph_and_unit(client):
     assert unit.status_code == 200 and len(unit.content) < len(client.get("/api/export", params={"format": "csv"}).content)
 
 
+def test_export_reads_a_unit_name_as_the_chat_does(client):
+    assert json_of(client.post("/api/ask", json={"question": "池州热线中心的基本支出"}))["status"] == "ok"
+    response = client.get("/api/export", params={"format": "csv", "unit": "池州热线中心"})
+    assert response.status_code == 200, response.text
+    rows = response.text.splitlines()
+    assert len(rows) > 10 and all("池州市政务服务便民热线中心" in row for row in rows[1:])
+
+
 def test_export_errors(client):
     json_of(client.get("/api/export", params={"format": "exe"}), 422)
     assert "no unit" in json_of(client.get("/api/export", params={"unit": "nobody"}), 404)["error"]
@@ -359,14 +402,14 @@ def test_export_errors(client):
 def test_directory_store_opens_read_only_beside_a_writer(tmp_path, corpus_store):
     path = tmp_path / "store"
     writer = open_store(str(path))
-    writer.oxigraph.extend(list(corpus_store.oxigraph.quads_for_pattern(None, None, None, None))[:50])
+    writer.load(b"\n".join(corpus_store.dump(ox.RdfFormat.N_QUADS).split(b"\n")[:50]) + b"\n")
     writer.flush()
-    reader, read_only = open_for_serving(str(path))  # the writer still holds the lock
-    assert read_only and reader.count() == 50
-    del reader  # not close(): OxigraphStore.close() flushes, which a read-only store refuses
+    reader = open_for_serving(str(path), SETTINGS)  # the writer still holds the lock
+    assert reader.read_only and reader.count() == 50
+    reader.close()
     writer.close()
-    fresh, read_only = open_for_serving(str(tmp_path / "new"))  # nothing to read yet: read-write
-    assert not read_only and fresh.is_empty()
+    fresh = open_for_serving(str(tmp_path / "new"), SETTINGS)  # nothing to read yet: read-write
+    assert not fresh.read_only and fresh.is_empty()
     fresh.close()
 
 

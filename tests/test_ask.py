@@ -5,10 +5,9 @@ import json
 import re
 
 import pytest
+from conftest import QUESTIONS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import SHARED_QUESTIONS
 
 STATUSES = {"ok", "no_data", "not_found", "ambiguous", "not_understood"}
 
@@ -148,10 +147,9 @@ def test_answers_stay_short(asker):
     assert len(re.findall(r"\d+\.\d+", result["answer"])) == 1
 
 
-@pytest.mark.skipif(not SHARED_QUESTIONS.exists(), reason="shared question set not beside the repository")
 def test_dev_questions_pass(asker):
     failures = []
-    for line in SHARED_QUESTIONS.read_text(encoding="utf-8").splitlines():
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
         result = asker.ask(case["q"])
         values = [float(v.replace(",", "")) for v in re.findall(r"\d[\d,]*(?:\.\d+)?", result["answer"])]
@@ -191,10 +189,11 @@ def test_long_questions_are_refused(asker):
 
 
 def test_unit_names_with_quotes_and_braces(tmp_path):
+    from conftest import corpus_file
+
     from budgetkg.ingest.pipeline import ingest
     from budgetkg.query.ask import Asker
-    from budgetkg.store import open_store
-    from conftest import corpus_file
+    from budgetkg.stores import open_store
 
     text = corpus_file("004").read_text(encoding="utf-8").replace("池州市政务服务便民热线中心", '池州市"引号}{大括号\'中心')
     doc = tmp_path / "odd.txt"
@@ -205,10 +204,10 @@ def test_unit_names_with_quotes_and_braces(tmp_path):
     assert result["status"] == "ok" and "199.85" in figures(result["answer"])
 
 
-def test_the_tokenizer_from_the_cache_segments_as_a_fresh_one(asker, monkeypatch, tmp_path):
+def test_the_tokenizer_from_the_cache_segments_as_a_fresh_one(asker, tmp_path, use_settings):
     from budgetkg.query.understand import Understander
 
-    monkeypatch.setenv("BUDGETKG_CACHE", str(tmp_path))
+    use_settings(cache_dir=tmp_path)
     fresh = Understander(asker.catalog)
     assert len(list(tmp_path.glob("jieba-*.pickle"))) == 1
     cached = Understander(asker.catalog)
@@ -238,10 +237,11 @@ def test_performance_reads_the_projects_of_the_year_asked_or_the_latest(asker, m
 @pytest.fixture(scope="module")
 def three_years(tmp_path_factory):
     """One synthetic department's documents of 2022–2024: every unit is described in each year."""
-    from budgetkg import synth
+    import synth
+
     from budgetkg.ingest.pipeline import ingest
     from budgetkg.query.ask import Asker
-    from budgetkg.store import open_store
+    from budgetkg.stores import open_store
 
     out = tmp_path_factory.mktemp("three-years")
     dept = synth.make_dept(0, 0, 0)

@@ -5,11 +5,14 @@ open for writing (so the server must open it read-only), filled with the corpus 
 a document whose unit name carries HTML (`<img src=x onerror=alert(1)>`, `<svg/onload=alert(1)>`).
 Every page must show those names as text: no element is created, no dialog opens.
 
-Needs /usr/bin/chromium (tests/install.sh installs it); playwright's own browsers are never used.
+Needs /usr/bin/chromium and a CJK font (tests/install.sh installs both); playwright's own browsers
+are never used.  The layout tests leave their screenshots in pytest's temporary directory (the
+path is printed), to be looked at.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,10 +24,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from conftest import child_env
 
-from budgetkg import config
 from budgetkg.ingest.pipeline import ingest
-from budgetkg.store import open_store
+from budgetkg.settings import CORPUS_DIR
+from budgetkg.stores import open_store
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -36,7 +40,7 @@ TIMEOUT_MS = 20_000
 
 def hostile_documents(folder: Path) -> None:
     """Copies of a corpus document under new unit codes, with HTML in the unit name."""
-    source = next(config.CORPUS_DIR.glob("000_*.txt")).read_text(encoding="utf-8")
+    source = next(CORPUS_DIR.glob("000_*.txt")).read_text(encoding="utf-8")
     for name, code, file in ((IMG_NAME, "103098", "evil-img.txt"), (SVG_NAME, "103099", "evil-svg.txt")):
         text = source.replace("柳州市12345政务服务热线管理中心", name).replace("103007", code)
         (folder / file).write_text(text, encoding="utf-8")
@@ -54,12 +58,12 @@ def site(tmp_path_factory) -> Iterator[str]:
     (root / "hostile").mkdir()
     hostile_documents(root / "hostile")
     writer = open_store(str(root / "store"))
-    reports = ingest(writer, [config.CORPUS_DIR, root / "hostile"])
+    reports = ingest(writer, [CORPUS_DIR, root / "hostile"])
     assert all(r.error is None for r in reports), [r.error for r in reports]
     writer.flush()  # kept open (and locked) while the server runs
     port = free_port()
     log = open(root / "server.log", "wb")
-    env = {**os.environ, "BUDGETKG_STORE": str(root / "store"), "BUDGETKG_QUERY_WORKERS": "1"}
+    env = child_env(store=str(root / "store"), query_workers=1)
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "budgetkg.api.app:create_app", "--factory",
                                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                               env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -89,10 +93,20 @@ def site(tmp_path_factory) -> Iterator[str]:
         writer.close()
 
 
+def cjk_fonts() -> list[str]:
+    if shutil.which("fc-list") is None:
+        return []
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
+    return [line for line in listed.splitlines() if line.strip()]
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: run tests/install.sh (apt-get install chromium)")
+    if not cjk_fonts():
+        pytest.fail("no CJK font: screenshots would show boxes for every Chinese character; run tests/install.sh "
+                    "(apt-get install fonts-wqy-microhei)")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
@@ -136,8 +150,8 @@ def open_tab(browser, site) -> Iterator:
     """Tabs in fresh browser contexts; `bypass_csp` turns the pages' Content-Security-Policy off."""
     contexts, tabs = [], []
 
-    def make(bypass_csp: bool = False) -> Tab:
-        context = browser.new_context(locale="zh-CN", bypass_csp=bypass_csp)
+    def make(bypass_csp: bool = False, width: int = 1280, height: int = 800) -> Tab:
+        context = browser.new_context(locale="zh-CN", bypass_csp=bypass_csp, viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
@@ -279,3 +293,59 @@ def test_api_docs_render_offline(tab):
     tab.page.wait_for_selector(".opblock")
     assert tab.page.locator(".opblock").count() >= 8
     assert "/api/ask" in tab.page.locator("#swagger-ui").inner_text()
+
+
+# ------------------------------------------------------------------ layout at desktop and phone widths
+def run_example(tab: Tab, example: str) -> None:
+    tab.page.locator(".yasqe .CodeMirror").first.wait_for()
+    tab.page.get_by_role("button", name=example).click()
+    tab.page.locator(".yasr table tbody tr").first.wait_for()
+
+
+PAGES = {
+    "chat": ("/", lambda tab: tab.ask("哪个热线中心的预算最多")),
+    **{f"console-{n}": ("/console", lambda tab, example=example: run_example(tab, example))
+       for n, example in enumerate(["单位树", "三公经费（按单位）", "功能分类科目汇总", "预算与决算对比"], 1)},
+    "units": ("/units", lambda tab: tab.page.locator(".units a.unit-link").first.wait_for()),
+    "unit": ("/units/450200/103007", lambda tab: tab.page.locator("table.data").wait_for()),
+    "not-found": ("/no-such-page", lambda tab: tab.page.locator("h1").wait_for()),
+}
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"screenshots: {folder}")
+    return folder
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_the_window(open_tab, shots, name, width):
+    """No page is wider than the window (a wide table scrolls inside its box), and buttons, column headings
+    and menu links keep their words on one line."""
+    tab = open_tab(width=width, height=900)
+    path, ready = PAGES[name]
+    tab.open(path)
+    ready(tab)
+    tab.page.wait_for_timeout(300)  # fonts and late layout
+    tab.page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+    page_width = tab.page.evaluate("() => document.documentElement.scrollWidth")
+    assert page_width <= width, f"{name} is {page_width} px wide in a {width} px window"
+    # a button may wrap a long example question, never a label that fits on one line of the window
+    wrapped = tab.page.evaluate("""() => [...document.querySelectorAll('button, table.data th, nav a')].filter(b => b.offsetParent).filter(b => {
+        const range = document.createRange(); range.selectNodeContents(b);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        const wrap = b.style.whiteSpace; b.style.whiteSpace = "nowrap";
+        const natural = b.scrollWidth; b.style.whiteSpace = wrap;
+        return lines > 1 && natural < 0.8 * window.innerWidth;
+    }).map(b => b.textContent.trim())""")
+    assert wrapped == [], f"buttons, headings and links whose text wraps at {width} px: {wrapped}"
+
+
+def test_chinese_text_is_drawn_with_a_cjk_font(open_tab):
+    """With no CJK font, chromium draws every character as the same empty box: 预 and 算 would be as wide as 口."""
+    tab = open_tab()
+    tab.open("/")
+    fonts = tab.page.evaluate("() => document.fonts.check('16px sans-serif', '预算')")
+    assert fonts and cjk_fonts()

@@ -11,12 +11,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from budgetkg import config
 from budgetkg.ingest.pipeline import ingest
 from budgetkg.ontology import terms as t
 from budgetkg.query.export import CSV_COLUMNS, FORMATS, ExportError, build_network, export
 from budgetkg.query.observations import load
-from budgetkg.store import open_store
+from budgetkg.settings import CORPUS_DIR
+from budgetkg.stores import open_store
 
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
               "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib'
 @pytest.fixture(scope="module")
 def store():
     store = open_store("memory")
-    ingest(store, [config.CORPUS_DIR])
+    ingest(store, [CORPUS_DIR])
     return store
 
 
@@ -57,8 +57,8 @@ def test_rdf_reads_back(store, fmt):
     data = export(store, fmt, document=DOC_FILE)
     parsed = list(ox.parse(data, format=OX_FORMATS[fmt]))
     graph = next(iter({q.graph_name.value for q in parsed})) if fmt in ("nquads", "trig", "jsonld") else None
-    document_graph = store.select(t.SPARQL_PREFIXES + """SELECT ?g WHERE { GRAPH ?g { ?d bk:sourceFile "%s" } }"""
-                                  % DOC_FILE).rows[0][0].value
+    document_graph = store.select(t.SPARQL_PREFIXES + f"""SELECT ?g WHERE {{ GRAPH ?g {{ ?d bk:sourceFile "{DOC_FILE}" }} }}"""
+                                  ).rows[0][0].value
     assert len(parsed) == store.count(document_graph)
     assert graph in (None, document_graph)
     if fmt in ("turtle", "nt"):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import corpus_file
 
 from budgetkg.ingest.errors import DocumentError
 from budgetkg.ingest.parse import parse_file
 from budgetkg.ingest.pipeline import ingest
-from budgetkg.store import open_store
-from conftest import corpus_file
+from budgetkg.stores import open_store
 
 HERE = Path(__file__).parent
 FORMATS = HERE / "data" / "formats"

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 
 import pytest
+from conftest import CORPUS, corpus_file
 
+from budgetkg.ingest.errors import DocumentError
 from budgetkg.ingest.parse import parse_file
 from budgetkg.ingest.pipeline import ingest
-from budgetkg.ingest.errors import DocumentError
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.terms import SPARQL_PREFIXES
-from budgetkg.store import open_store
-from conftest import CORPUS, corpus_file
+from budgetkg.stores import open_store
 
 
 def graph_counts(store) -> dict[str, int]:
@@ -230,10 +231,10 @@ def test_python_api_names():
     assert callable(budgetkg.Asker) and callable(budgetkg.ingest_documents)
 
 
-def test_the_catalog_is_cached_per_store_generation(monkeypatch, tmp_path):
+def test_the_catalog_is_cached_per_store_generation(monkeypatch, tmp_path, use_settings):
     from budgetkg.query.catalog import Catalog
 
-    monkeypatch.setenv("BUDGETKG_CACHE", str(tmp_path / "cache"))
+    use_settings(cache_dir=tmp_path / "cache")
     s = open_store("memory")
     ingest(s, [corpus_file("000")])
     first = Catalog(s)
@@ -248,7 +249,6 @@ def test_the_catalog_is_cached_per_store_generation(monkeypatch, tmp_path):
     again = Catalog(s)
     assert again.units == first.units and again.projects == first.projects and again.documents == first.documents
     monkeypatch.undo()
-    monkeypatch.setenv("BUDGETKG_CACHE", str(tmp_path / "cache"))
     ingest(s, [corpus_file("003")])  # another document: a new generation, read from the graph
     grown = Catalog(s)
     [current] = set((tmp_path / "cache").glob("catalog-*.pickle")) - {cached}
@@ -292,3 +292,16 @@ def test_budget_and_final_accounts_of_one_unit_stay_side_by_side(store):
     kinds = store.select(SPARQL_PREFIXES + """SELECT ?kind WHERE { GRAPH ?d { ?d a bk:Document ; bk:documentKind ?kind ;
         bk:unit <https://w3id.org/budgetkg/id/unit/450200/103007> } }""").values()
     assert sorted(k["kind"] for k in kinds) == ["单位决算", "单位预算"]
+
+
+def test_a_unit_without_a_code_has_a_readable_stable_iri(corpus_store):
+    from budgetkg.ontology import terms as t
+
+    rows = corpus_store.select(t.SPARQL_PREFIXES + """SELECT DISTINCT ?u ?name WHERE {
+        ?u a org:Organization ; skos:prefLabel ?name }""").values()
+    assert rows and not [r["u"] for r in rows if "%" in r["u"]]  # no percent-encoded names
+    chizhou = {r["u"] for r in rows if r["name"] == "池州市政务服务便民热线中心"}
+    assert len(chizhou) == 1 and re.fullmatch(r".*/unit/341700/name-[0-9a-f]{12}", chizhou.pop())
+    # the same name, written with other spaces or full-width letters, is the same unit
+    assert t.unit_iri("341700", None, "池州市政务服务便民热线中心") == t.unit_iri("341700", None, " 池州市政务服务便民热线中心 ")
+    assert t.unit_iri("341700", None, "池州市政务服务便民热线中心") != t.unit_iri("341700", None, "池州市行政审批服务局")

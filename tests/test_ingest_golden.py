@@ -6,10 +6,10 @@ observation from that document and line with that amount and those dimensions.
 from __future__ import annotations
 
 import pytest
+from conftest import corpus_file
 
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.terms import SPARQL_PREFIXES
-from conftest import corpus_file
 
 UNIT = {"103": "450200/103", "103001": "450200/103001", "103002": "450200/103002", "103003": "450200/103003", "103004": "450200/103004", "103007": "450200/103007",
         "152003": "430100/152003"}

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-
-import load  # noqa: E402
+import load
+from conftest import child_env
 
 
 def test_concurrent_clients_all_succeed(tmp_path):
@@ -15,8 +13,8 @@ def test_concurrent_clients_all_succeed(tmp_path):
 
     store = str(tmp_path / "store")
     subprocess.run([sys.executable, "-m", "budgetkg.cli", "--store", store, "ingest", "--quiet"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    with load.local_server(store, workers=1) as url:
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env())
+    with load.local_server(store, workers=1, env=child_env()) as url:
         tally = asyncio.run(load.run(url, clients=25, seconds=5))
     total = sum(len(v) for v in tally.latencies.values())
     assert total > 50

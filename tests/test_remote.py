@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import base64
-import json
 from urllib.parse import parse_qs
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from budgetkg import remote
-from budgetkg.remote import RemoteStore
-from budgetkg.store import StoreError
+from budgetkg.settings import Settings
+from budgetkg.stores import StoreError, open_store, remote
+from budgetkg.stores.remote import RemoteStore
 
 RESULTS = {"head": {"vars": ["s", "label", "n", "b", "missing"]}, "results": {"bindings": [{
     "s": {"type": "uri", "value": "https://w3id.org/budgetkg/id/unit/450200/name/%E6%9F%B3"},
@@ -60,11 +59,10 @@ def test_default_graph_is_the_union_on_each_engine(header, params):
 
 
 @pytest.mark.parametrize("challenge", ['Basic realm="x"', 'Digest realm="x", nonce="abc", qop="auth"'])
-def test_credentials_follow_the_challenge(challenge, monkeypatch):
-    monkeypatch.setenv("BUDGETKG_STORE_USER", "dba")
-    monkeypatch.setenv("BUDGETKG_STORE_PASSWORD", "secret")
+def test_credentials_follow_the_challenge(challenge):
     seen: list[httpx.Request] = []
-    store = RemoteStore("http://127.0.0.1:1/query", transport=server("Oxigraph", seen, challenge))
+    store = RemoteStore("http://127.0.0.1:1/query", user="dba", password="secret",
+                        transport=server("Oxigraph", seen, challenge))
     store.drop_graph("https://w3id.org/budgetkg/id/doc/x")
     first = [r.headers.get("authorization", "") for r in seen]
     store.drop_graph("https://w3id.org/budgetkg/id/doc/y")
@@ -75,6 +73,15 @@ def test_credentials_follow_the_challenge(challenge, monkeypatch):
     auths = first
     if challenge.startswith("Basic"):
         assert auths[1] == "Basic " + base64.b64encode(b"dba:secret").decode()
+
+
+def test_open_store_hands_the_settings_to_the_remote_store():
+    settings = Settings.from_env({"BUDGETKG_STORE_USER": "dba", "BUDGETKG_STORE_PASSWORD": "secret",
+                                  "BUDGETKG_UPDATE_URL": "http://127.0.0.1:1/u", "BUDGETKG_STORE_TIMEOUT": "7"})
+    store = open_store("http://127.0.0.1:1/sparql", settings=settings)
+    assert store.kind == "remote" and store.update_url == "http://127.0.0.1:1/u" and store.timeout == 7
+    assert store._client.auth is not None and "secret" not in repr(settings)
+    store.close()
 
 
 def test_partial_results_are_an_error():

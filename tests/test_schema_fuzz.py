@@ -2,10 +2,12 @@
 except the documented 503/504 of the SPARQL endpoint, and responses that match the schema."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import schemathesis
+from conftest import SETTINGS
 from hypothesis import HealthCheck, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from budgetkg.api.app import create_app
@@ -13,7 +15,7 @@ from budgetkg.api.app import create_app
 
 @pytest.fixture(scope="module")
 def api_schema(corpus_store):
-    app = create_app(store=corpus_store, query_workers=1)
+    app = create_app(replace(SETTINGS, query_workers=1), store=corpus_store)
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
     app.state.services.runner.close()
 

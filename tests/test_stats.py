@@ -5,17 +5,17 @@ import json
 
 import pytest
 
-from budgetkg import config
 from budgetkg.cli import main
 from budgetkg.ingest.pipeline import ingest
 from budgetkg.query.stats import stats
-from budgetkg.store import open_store
+from budgetkg.settings import CORPUS_DIR
+from budgetkg.stores import open_store
 
 
 @pytest.fixture(scope="module")
 def result():
     store = open_store("memory")
-    reports = ingest(store, [config.CORPUS_DIR])
+    reports = ingest(store, [CORPUS_DIR])
     return store, reports, stats(store)
 
 
@@ -46,7 +46,7 @@ def test_per_document(result):
 
 
 def test_cli_stats(result, capsys, monkeypatch):
-    monkeypatch.setattr("budgetkg.cli.open_store", lambda spec=None, read_only=False: result[0])
+    monkeypatch.setattr("budgetkg.cli.open_store", lambda spec=None, **options: result[0])
     assert main(["--store", "memory", "stats"]) == 0
     out = capsys.readouterr().out
     assert "documents 5" in out and "000_09de1729fb91b93b.txt" in out

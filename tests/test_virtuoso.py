@@ -9,12 +9,11 @@ import warnings
 
 import pyoxigraph as ox
 import pytest
-
-from conftest import CORPUS, SHARED_QUESTIONS
+from conftest import CORPUS, QUESTIONS
 from virtuoso_server import VirtuosoServer, virtuoso_binary
 
 from budgetkg.ingest.pipeline import ingest
-from budgetkg.remote import RemoteStore
+from budgetkg.stores.remote import RemoteStore
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?")
 
@@ -47,7 +46,7 @@ def virtuoso():
         reason = _installable()
         if reason:
             message = f"VIRTUOSO TESTS SKIPPED: {reason}"
-            warnings.warn(message)
+            warnings.warn(message, stacklevel=2)
             pytest.skip(message)
         pytest.fail("virtuoso-t is missing but the package is installable: run `bash tests/install.sh`")
     with VirtuosoServer() as server:
@@ -91,7 +90,7 @@ def test_terms_round_trip(remote, corpus_store):
 
 def test_replace_is_whole_and_blank_nodes_survive(remote, corpus_store):
     graph = next(g for g in corpus_store.named_graphs() if "/doc/" in g)
-    quads = list(corpus_store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    quads = list(ox.parse(corpus_store.dump(ox.RdfFormat.N_QUADS, graph=graph), format=ox.RdfFormat.N_QUADS))
     blank = ox.BlankNode()
     extra = [ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), blank, ox.NamedNode(graph)),
              ox.Quad(blank, ox.NamedNode("https://example.org/q"), ox.Literal("值", language="zh"), ox.NamedNode(graph))]
@@ -106,7 +105,7 @@ def test_dev_questions_match_embedded_store(remote, asker):
     from budgetkg.query.ask import Asker
 
     theirs = Asker(remote)
-    cases = [json.loads(line) for line in SHARED_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert cases
     differences = []
     for case in cases:

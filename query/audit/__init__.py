@@ -16,7 +16,7 @@ from time import perf_counter
 
 from budgetkg.query.audit.evidence import Evidence, gather
 from budgetkg.query.audit.findings import AuditReport, Finding
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 
 @dataclass(frozen=True)

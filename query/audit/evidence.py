@@ -13,7 +13,7 @@ from budgetkg.ontology import terms as t
 from budgetkg.query import observations
 from budgetkg.query.audit.findings import Place
 from budgetkg.query.check import Cell, CheckResult, _cells, reconcile
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 
 @dataclass

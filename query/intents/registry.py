@@ -15,7 +15,7 @@ from budgetkg.query import answers as say
 from budgetkg.query.answers import Result, Sources
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.understand import BUDGET_QUESTION, Understanding
-from budgetkg.store import Store
+from budgetkg.stores import Store
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,13 @@ import hashlib
 import re
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import count, zip_longest
 from pathlib import Path
 from random import Random
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 LAYOUTS = ("tsv", "pdf", "markdown")
 
@@ -1205,7 +1206,7 @@ def perf_kv(d: Doc, p: Project, dept: Dept, y: int) -> None:
             ["", "上年结转", "", m(p.carry), ""], ["", "其他资金", "", "0.00", ""], ["年度目标", goal(p, y), "", "", ""],
             ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"]]
     last1 = last2 = ""
-    for l1, l2, l3, value, unit in rows:
+    for l1, l2, l3, value, _unit in rows:
         body.append(["", "" if l1 == last1 else l1, "" if l2 == last2 else l2, l3, value])
         last1, last2 = l1, l2
     d.table([["项目名称", p.name, "", "", ""]], body)
@@ -1773,7 +1774,7 @@ def pdf_document(dept: Dept, u: Unit, f: Budget, b: Budget, pf: Budget, y: int, 
           "项目绩\n效目标\n衡量指\n\n标", "", "一级指标 二级指标 指标内容 指标值 分值 实际完成值 指标得分\n完成情况简要描\n\n述\n偏差原因及改进措施",
           "")
     last = ""
-    for l1, l2, l3, value, unit in indicators(Random(f"{u.key}/{top.name}/{y}"), top.amount, 1):
+    for l1, l2, l3, value, _unit in indicators(Random(f"{u.key}/{top.name}/{y}"), top.amount, 1):
         if l1 != last:
             p.raw(l1, "")
             last = l1
@@ -1856,7 +1857,7 @@ def generate(out_dir: Path, units: int, seed: int = 0, layouts: tuple[str, ...] 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="budgetkg synth", description="Write a deterministic synthetic corpus of budget documents.")
+    ap = argparse.ArgumentParser(prog="python benchmarks/synth.py", description="Write a deterministic synthetic corpus of budget documents.")
     ap.add_argument("--units", type=int, default=10, help="number of documents to write (default 10)")
     ap.add_argument("--out", type=Path, required=True, help="directory to write them into")
     ap.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same bytes")

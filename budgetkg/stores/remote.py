@@ -1,12 +1,11 @@
 """A SPARQL 1.1 endpoint as a budgetkg Store (tested against Virtuoso 7; written to the standards).
 
 Reads use the SPARQL 1.1 Protocol (POST, form-encoded) with SPARQL JSON results, parsed into
-pyoxigraph terms.  Writes use SPARQL 1.1 Update, sent to `update_url` (argument,
-`BUDGETKG_UPDATE_URL`, or derived: `…/query` → `…/update`, otherwise the query URL itself), or the
-Graph Store Protocol's PUT when `gsp_url` / `BUDGETKG_GSP_URL` is set.  Credentials come from
-`BUDGETKG_STORE_USER` / `BUDGETKG_STORE_PASSWORD`; HTTP basic or digest is chosen from the
-server's challenge.  Every request has a timeout (`BUDGETKG_STORE_TIMEOUT`, default 120 s; writes
-get 5× that).
+pyoxigraph terms.  Writes use SPARQL 1.1 Update, sent to `update_url` (Settings.update_url, or
+derived: `…/query` → `…/update`, otherwise the query URL itself), or the Graph Store Protocol's PUT
+when `gsp_url` is set.  Credentials come from Settings.store_user / store_password; HTTP basic or
+digest is chosen from the server's challenge.  Every request has a timeout (Settings.store_timeout_s,
+default 120 s; writes get 5× that).
 
 The default graph must be the union of the named graphs.  Virtuoso, GraphDB and Blazegraph (quad
 mode) do that by default; Oxigraph server gets `union-default-graph`, Fuseki
@@ -17,15 +16,17 @@ not an engine's own system graphs.
 from __future__ import annotations
 
 import json
-import os
 import re
-from typing import Any, Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 
 from budgetkg.ontology import terms as t
-from budgetkg.store import Select, StoreError, Term
+from budgetkg.settings import DEFAULTS
+from budgetkg.stores.base import Kind, Select, StoreError, StoreTimeout, Term
 
 GRAPH_PREFIX = str(t.ID)
 JSON_RESULTS = "application/sparql-results+json"
@@ -86,21 +87,19 @@ def term_from_json(binding: dict[str, Any]) -> Term:
 
 
 def _update_url(url: str) -> str:
-    if os.environ.get("BUDGETKG_UPDATE_URL"):
-        return os.environ["BUDGETKG_UPDATE_URL"]
     return url[: -len("/query")] + "/update" if url.endswith("/query") else url
 
 
 class RemoteStore:
-    def __init__(self, url: str, update_url: str | None = None, gsp_url: str | None = None,
-                 user: str | None = None, password: str | None = None, timeout: float | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    kind: Kind = "remote"
+    read_only = False
+
+    def __init__(self, url: str, update_url: str = "", gsp_url: str = "", user: str = "", password: str = "",
+                 timeout: float = DEFAULTS.store_timeout_s, transport: httpx.BaseTransport | None = None) -> None:
         self.spec = self.url = url
         self.update_url = update_url or _update_url(url)
-        self.gsp_url = gsp_url or os.environ.get("BUDGETKG_GSP_URL") or None
-        user = user if user is not None else os.environ.get("BUDGETKG_STORE_USER")
-        password = password if password is not None else os.environ.get("BUDGETKG_STORE_PASSWORD", "")
-        self.timeout = timeout or float(os.environ.get("BUDGETKG_STORE_TIMEOUT") or 120)
+        self.gsp_url = gsp_url or None
+        self.timeout = timeout
         self._client = httpx.Client(auth=_Auth(user, password) if user else None,
                                     timeout=httpx.Timeout(self.timeout, connect=10.0),
                                     headers={"User-Agent": "budgetkg"}, transport=transport)
@@ -120,7 +119,7 @@ class RemoteStore:
         try:
             response = self._client.request(method, url, timeout=timeout or httpx.USE_CLIENT_DEFAULT, **kwargs)
         except httpx.TimeoutException as error:
-            raise StoreError(f"{url}: no answer within {timeout or self.timeout:.0f} s") from error
+            raise StoreTimeout(f"{url}: no answer within {timeout or self.timeout:.0f} s") from error
         except httpx.HTTPError as error:
             raise StoreError(f"{url}: {error}") from error
         if response.status_code >= 400:
@@ -142,6 +141,7 @@ class RemoteStore:
             raise StoreError(f"{self.url}: not SPARQL JSON results ({response.headers.get('content-type')})") from error
 
     def update(self, sparql: str) -> None:
+        """A SPARQL Update request (one transaction on engines that run a request atomically)."""
         self._request("POST", self.update_url, timeout=self.timeout * 5, content=sparql.encode("utf-8"),
                       headers={"Content-Type": "application/sparql-update; charset=utf-8"})
 
@@ -205,6 +205,15 @@ class RemoteStore:
         self._request("PUT", self.gsp_url, timeout=self.timeout * 5, params={"graph": name}, content=body,
                       headers={"Content-Type": "application/n-triples"})
 
+    def load(self, nquads: bytes, *, bulk: bool = False) -> None:
+        """New graphs are written like replaced ones; an endpoint has no faster path to offer."""
+        graphs: dict[str, list[ox.Quad]] = {}
+        for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS, lenient=True):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graphs.setdefault(quad.graph_name.value, []).append(quad)
+        if graphs:
+            self.replace_graphs(graphs)
+
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")
 
@@ -228,6 +237,28 @@ class RemoteStore:
 
     def is_empty(self) -> bool:
         return not self.ask(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}")
+
+    def snapshot(self) -> None:
+        return None  # the endpoint runs queries itself: see stream
+
+    @contextmanager
+    def stream(self, sparql: str, accept: str, timeout_s: float) -> Iterator[Iterator[bytes]]:
+        """The endpoint's answer as it arrives, with this store's credentials and union-graph parameters."""
+        data = {"query": sparql, **self._union_params()}
+        try:
+            with self._client.stream("POST", self.url, data=data, headers={"Accept": accept},
+                                     timeout=httpx.Timeout(timeout_s)) as response:
+                if response.status_code >= 400:
+                    detail = response.read()[:500].decode("utf-8", "replace").strip()
+                    raise StoreError(f"the SPARQL endpoint answered {response.status_code}: {detail}")
+                yield response.iter_bytes()
+        except httpx.TimeoutException as error:
+            raise StoreTimeout(f"{self.url}: no answer within {timeout_s:g} s") from error
+        except httpx.HTTPError as error:
+            raise StoreError(f"{self.url}: {error}") from error
+
+    def flush(self) -> None:
+        pass  # every request is complete when it returns
 
     def close(self) -> None:
         self._client.close()
