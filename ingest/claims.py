@@ -93,7 +93,7 @@ class Sentence:
 class ClaimReader:
     """Reads the figures of one document's text into its ParsedDocument."""
 
-    def __init__(self, document: ParsedDocument, reader: TableReader, text: "TextLike") -> None:
+    def __init__(self, document: ParsedDocument, reader: TableReader, text: TextLike) -> None:
         self.doc = document
         self.reader = reader
         self.text = text

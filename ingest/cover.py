@@ -64,11 +64,9 @@ def _cover_name(head: str, kind_phase: re.Match[str] | None) -> str | None:
     """The unit named on the cover before its year or its 部门预算/决算 phrase."""
     end = kind_phase.start() if kind_phase else len(head)
     before = head[:end]
-    year = None
-    for year in _YEAR.finditer(before):
-        pass
-    if year is not None:
-        before = before[:year.start()]
+    years = list(_YEAR.finditer(before))
+    if years:
+        before = before[:years[-1].start()]
     before = re.sub(r"(?:20\d{2})?(?:年度|年)?$", "", before)
     before = _LEVEL.sub("", before).strip()
     region = find_region(before)

@@ -11,7 +11,7 @@ from budgetkg.ontology.terms import Code
 class Unit:
     name: str
     code: str | None = None
-    parent: "Unit | None" = None
+    parent: Unit | None = None
     aliases: set[str] = field(default_factory=set)
     authorized_staff: int | None = None
     actual_staff: int | None = None
@@ -49,7 +49,7 @@ class Fact:
     column_label: str
     row_label: str
     subject: Subject | None = None
-    project: "Project | None" = None
+    project: Project | None = None
     printed: Decimal | None = None
     money: str = "万元"
     page: int | None = None

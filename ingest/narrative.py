@@ -10,13 +10,13 @@ import bisect
 import re
 from decimal import Decimal
 
-from budgetkg.ingest.document import squeeze
-from budgetkg.ingest.units import split_code
-from budgetkg.ingest.layout import Paragraph
-from budgetkg.ingest.facts import GlossaryTerm, ParsedDocument, TableInfo
 from budgetkg.ingest.amounts import amount
 from budgetkg.ingest.claims import ClaimReader
+from budgetkg.ingest.document import squeeze
+from budgetkg.ingest.facts import GlossaryTerm, ParsedDocument, TableInfo
+from budgetkg.ingest.layout import Paragraph
 from budgetkg.ingest.tables import TableReader
+from budgetkg.ingest.units import split_code
 from budgetkg.ontology.terms import code, normalize
 
 NUMBER = r"[\d,]+(?:\.\d+)?"

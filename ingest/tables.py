@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from budgetkg.ingest.amounts import MalformedAmount, amount, parse_amount, to_wanyuan
 from budgetkg.ingest.document import squeeze
-from budgetkg.ingest.units import Units, split_code
-from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean, is_amount
 from budgetkg.ingest.facts import Fact, Indicator, ParsedDocument, Project, Subject, TableInfo, Unit, Warning_
+from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean, is_amount
+from budgetkg.ingest.units import Units, split_code
 from budgetkg.ontology.terms import GENERAL_MEASURES, Code, code, functional_classes, lexicon, merge, narrower, normalize
 
 _NUMBERING = [

@@ -5,8 +5,8 @@ workbook without an extension is still read right; the name decides only between
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from budgetkg.ingest.document import Document
 from budgetkg.ingest.errors import DocumentError

@@ -1,4 +1,4 @@
-"""`budgetkg check` as a disclosure auditor: rules, each a declared entry of the registry below, that
+"""`budgetkg check` as a disclosure auditor: rules, each a declared entry (query/audit/registry.py), that
 compare what the documents claim — a total and its parts, one figure in two tables, the text against
 the tables, a 决算 against its 预算, this year's "比上年" against last year's document, a department
 against its units, the templates' required tables, the unit's name — and report each disagreement
@@ -9,32 +9,14 @@ with a rule id, a severity and the places that disagree.
 """
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from time import perf_counter
 
-from budgetkg.query.audit.evidence import Evidence, gather
-from budgetkg.query.audit.findings import AuditReport, Finding
+from budgetkg.query.audit import rules as _rules  # noqa: F401 (declares the rules)
+from budgetkg.query.audit.evidence import gather
+from budgetkg.query.audit.findings import AuditReport
+from budgetkg.query.audit.registry import RULES
 from budgetkg.stores import Store
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    title: str  # what it checks, in a line
-    run: Callable[[Evidence, Counter], Iterator[Finding]]
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(id: str, title: str) -> Callable:
-    """Declare an audit rule: a function of the evidence that yields findings and counts its comparisons."""
-    def register(function: Callable) -> Callable:
-        RULES[id] = Rule(id, title, function)
-        return function
-    return register
 
 
 class UnknownRule(ValueError):
@@ -42,8 +24,6 @@ class UnknownRule(ValueError):
 
 
 def audit(store: Store, rules: Iterable[str] | None = None) -> AuditReport:
-    from budgetkg.query.audit import rules as _  # noqa: F401 (registers the rules)
-
     chosen = list(rules) if rules else list(RULES)
     unknown = [r for r in chosen if r not in RULES]
     if unknown:

@@ -14,10 +14,10 @@ from decimal import Decimal, InvalidOperation
 
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import canonical
-from budgetkg.query.audit import rule
 from budgetkg.query.audit.evidence import Evidence
 from budgetkg.query.audit.findings import Finding, Place
-from budgetkg.query.check import D, Cell, Discrepancy
+from budgetkg.query.audit.registry import rule
+from budgetkg.query.check import Cell, D, Discrepancy
 
 ROUNDING = Decimal("0.01")  # 万元: the last printed digit of most tables
 PERCENT_ROUNDING = Decimal("0.01")  # a rate printed with two decimals
@@ -345,7 +345,7 @@ def code_name(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
                 printed[(scheme, code)].setdefault(t.normalize(name), cell)
     documents_per_name: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for (scheme, code), names in printed.items():
-        for name, cell in names.items():
+        for name in names:
             documents_per_name[(scheme, code)][name] += 1
     for (scheme, code), names in printed.items():
         for name, cell in names.items():

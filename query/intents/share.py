@@ -8,7 +8,18 @@ from decimal import Decimal
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import Result
-from budgetkg.query.derived import Side, common_unit, dims_of, in_unit, mentions_between, number, operand, percent, split_at, whole_of
+from budgetkg.query.derived import (
+    Side,
+    common_unit,
+    dims_of,
+    in_unit,
+    mentions_between,
+    number,
+    operand,
+    percent,
+    split_at,
+    whole_of,
+)
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import Understanding
 
