@@ -17,6 +17,8 @@ class Unit:
     actual_staff: int | None = None
     functions: str | None = None
     line: int | None = None
+    internal_bodies: list[str] = field(default_factory=list)  # 内设机构 / 科室, as the text lists them
+    internal_count: int | None = None  # how many the text says it has
 
     @property
     def key(self) -> str:

@@ -41,7 +41,7 @@ def decimal(value: Decimal) -> ox.Literal:
 BK = {name: N(t.BK[name]) for name in (
     "Document", "Table", "Project", "Indicator", "Change", "Execution", "Term", "Region",
     "sha256", "sourceFile", "layout", "documentKind", "fiscalYear", "tableNumber", "table", "line", "column",
-    "rowLabel", "code", "region", "adminCode", "kind", "authorizedStaff", "actualStaff", "functions", "unit",
+    "rowLabel", "code", "region", "adminCode", "kind", "authorizedStaff", "actualStaff", "functions", "internalBody", "internalBodyCount", "unit",
     "phase", "measure", "fundSource", "expenditureType", "functionalSubject", "economicSubject", "project",
     "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
     "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "reason", "executionRate",
@@ -142,6 +142,9 @@ class GraphBuilder:
         add(u, BK["authorizedStaff"], integer(unit.authorized_staff) if unit.authorized_staff is not None else None)
         add(u, BK["actualStaff"], integer(unit.actual_staff) if unit.actual_staff is not None else None)
         add(u, BK["functions"], text(unit.functions) if unit.functions else None)
+        add(u, BK["internalBodyCount"], integer(unit.internal_count) if unit.internal_count is not None else None)
+        for body in unit.internal_bodies:
+            add(u, BK["internalBody"], text(body))
         add(u, N(t.PROV.wasDerivedFrom), self.doc_iri)
 
     def subject_iri(self, subject: Subject) -> ox.NamedNode:

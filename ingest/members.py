@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 
+import cn2an
+
 from budgetkg.ingest.document import squeeze
-from budgetkg.ingest.facts import ParsedDocument
+from budgetkg.ingest.facts import ParsedDocument, Unit
 from budgetkg.ingest.layout import Paragraph
 from budgetkg.ingest.units import Units
+from budgetkg.ontology.names import aliases, canonical
 
 _HEADING = re.compile(r"机构设置$|单位构成|编制范围的?单?位?包括|预算单位构成")
 _LIST_START = re.compile(r"包括(?:以下单位)?(?:（[^）]*）)?[:：]\s*")
@@ -97,3 +100,70 @@ def _items(lines: list[Paragraph]) -> list[tuple[int, str]]:
         else:
             break
     return [(line, text) for line, text, pending in items if not pending and text]
+
+
+# ---------------------------------------------------------------- internal bodies (内设机构 / 内设科室)
+_INTERNAL = re.compile(r"(?:设|内设)(?P<count>\d+|[一二三四五六七八九十]+)个(?:内设)?(?:机构|科室|处室|职能科室)"
+                       r"|内设(?:机构|科室|处室)(?P<count2>\d+|[一二三四五六七八九十]+)个")
+_LIST_AFTER = re.compile(r"(?:包括|分别是|分别为|为)[:：]?")
+_BODY_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,20}?(?:科|室|处|办公室|中心|队|组|部|所|站|委)(?:（[^）]{1,12}）)?$")
+
+
+def _count(text: str) -> int:
+    return int(cn2an.cn2an(text, "smart"))
+
+
+def read_internal_bodies(document: ParsedDocument, paragraphs: list[Paragraph], units: Units) -> None:
+    """'设12个内设机构，包括：办公室、政治处、…' or '（一）秘书科。…' paragraphs: a unit's internal bodies
+    and how many the text says it has.  The unit is the one the sentence names, else the document's."""
+    for index, paragraph in enumerate(paragraphs):
+        text = squeeze(paragraph.text)
+        match = _INTERNAL.search(text)
+        if match is None:
+            continue
+        following = index + 1
+        while "。" not in text[match.end():] and following < len(paragraphs) and following < index + 6 \
+                and not re.match(r"^\s*[（(]?[一二三四五六七八九十\d]+[）)、.．]", paragraphs[following].text):
+            text += squeeze(paragraphs[following].text)  # a list wrapped over the lines of a PDF page
+            following += 1
+        unit = _unit_named(document, units, text[:match.start()]) or _unit_named(
+            document, units, squeeze(paragraphs[index - 1].text) if index else "") or document.unit
+        unit.internal_count = _count(match["count"] or match["count2"])
+        rest = text[match.end():]
+        listed = _LIST_AFTER.search(rest)
+        names: list[str] = []
+        if listed and rest[listed.end():].strip(" 。"):
+            names = _split_names(re.split(r"[。；;]", rest[listed.end():])[0])
+        else:  # "（一）秘书科（联络科）。…" paragraphs
+            for following in paragraphs[index + 1:index + 60]:
+                item = re.match(r"^[（(][一二三四五六七八九十\d]+[）)]\s*(?P<name>[^。，,；;]{2,24})[。，,；;]", squeeze(following.text))
+                if item:
+                    names.append(item["name"])
+                elif len(names) >= unit.internal_count:
+                    break
+        unit.internal_bodies = [n for n in names if _BODY_NAME.match(n)]
+
+
+def _split_names(text: str) -> list[str]:
+    """'办公室、政治处和市场秩序科（粮食和物资储备科）' → the names, split at 、，和 outside brackets."""
+    names, current, depth = [], "", 0
+    for index, char in enumerate(text):
+        depth += char in "（(" and 1 or char in "）)" and -1 or 0
+        if depth == 0 and (char in "、，," or char == "和" and re.match(r"[\u4e00-\u9fff]{2,}(?:科|室|处)", text[index + 1:])):
+            names.append(current)
+            current = ""
+        else:
+            current += char
+    return [n.strip(" 等") for n in names + [current] if n.strip(" 等")]
+
+
+def _unit_named(document: ParsedDocument, units: Units, text: str) -> Unit | None:
+    """The document's unit the text names last, by its name or a shortening of it ("柳州市人民政府驻北京联络处"
+    for 广西壮族自治区柳州市人民政府驻北京联络处)."""
+    text = canonical(text)
+    found = []
+    for unit in document.units.values():
+        for form in aliases(unit.name):
+            if len(form) >= 4 and form in text:
+                found.append((text.rfind(form) + len(form), len(form), unit))
+    return max(found, key=lambda f: (f[0], f[1]))[2] if found else None

@@ -7,7 +7,7 @@ from budgetkg.ingest.cover import identify
 from budgetkg.ingest.errors import DocumentError
 from budgetkg.ingest.facts import ParsedDocument, Warning_
 from budgetkg.ingest.layout import Layout
-from budgetkg.ingest.members import read_members
+from budgetkg.ingest.members import read_internal_bodies, read_members
 from budgetkg.ingest.narrative import find_parent, read_narrative
 from budgetkg.ingest.readers import read
 from budgetkg.ingest.tables import TableReader
@@ -28,5 +28,6 @@ def parse_file(path: Path) -> ParsedDocument:
             reader.read(block)
         except (ValueError, IndexError, KeyError) as error:
             raise DocumentError(f"{path}:{block.title_line}: table {block.number} '{block.title}': {error}") from error
+    read_internal_bodies(parsed, layout.paragraphs, reader.units)  # after the tables, which name the units
     read_narrative(parsed, layout.paragraphs, reader)
     return parsed

@@ -99,3 +99,18 @@ def test_units_and_their_parents(path: Path) -> None:
         unit = names.get(_key(listed["name"]))
         assert unit is not None, f"{listed['name']} not among {sorted(names)}"
         assert unit.parent is not None and _key(unit.parent.name) == _key(listed["parent"]), (listed, unit.parent)
+
+
+@pytest.mark.parametrize("name,unit,count,some", [
+    # "设12个内设机构，包括：办公室、政治处、…" in one sentence, wrapped over PDF lines
+    ("shanghai_putuo_sfj_2026_unit_budget.pdf", "上海市普陀区司法局", 12, ["办公室", "公共法律服务管理科（律师公证工作科）"]),
+    # "内设10个职能科室" followed by "（一）秘书科（联络科）。…" paragraphs
+    ("shanghai_putuo_qzfb_2025_unit_budget.pdf", "上海市普陀区人民政府办公室", 10, ["秘书科（联络科）", "区域合作科"]),
+    # a name with 和 inside brackets stays one name
+    ("shanghai_putuo_sww_2025_dept_budget.pdf", "上海市普陀区商务委员会", 9, ["市场秩序科（粮食和物资储备科）"]),
+])
+def test_internal_bodies(name: str, unit: str, count: int, some: list[str]) -> None:
+    found = next(u for u in parsed(name).units.values() if u.name == unit)
+    assert found.internal_count == count
+    assert len(found.internal_bodies) == count
+    assert set(some) <= set(found.internal_bodies)
