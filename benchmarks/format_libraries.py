@@ -26,8 +26,9 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import BENCH_DIR  # noqa: E402
@@ -151,6 +152,7 @@ def tables_pdfplumber(path: Path, pages: set[int] | None = None) -> dict[int, li
 def _layout_kw(use_layout: bool) -> dict:
     """find_tables(use_layout=...): PyMuPDF 2.0 runs a layout model first by default; older versions lack the option."""
     import inspect
+
     from pymupdf import table
     return {"use_layout": use_layout} if "use_layout" in inspect.signature(table.find_tables).parameters else {}
 
