@@ -5,9 +5,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from budgetkg import cache
 from budgetkg.ontology import terms as t
-from budgetkg.ontology.names import aliases, canonical, region_prefix
+from budgetkg.ontology.names import aliases, canonical, region_prefix, without_own_level
 from budgetkg.ontology.regions import region_chain, region_spellings
 from budgetkg.query.templates import iri as sparql_iri
 from budgetkg.stores import Store
@@ -78,6 +80,7 @@ class Catalog:
         self.documents: dict[str, DocumentEntry] = {}
         self.regions: dict[str, str] = {}  # region name (without 市) → region IRI with documents
         self._table_titles: dict[str, str] = {}
+        self._unit_names: dict[str, set[str]] | None = None
         key = self._cache_key()
         state = cache.read("catalog", key) if key else None
         if state is None:
@@ -170,6 +173,11 @@ class Catalog:
     # ------------------------------------------------------------ names for the gazetteer
     def unit_names(self) -> dict[str, set[str]]:
         """Canonical name or alias → unit IRIs."""
+        if self._unit_names is None:
+            self._unit_names = self._read_unit_names()
+        return self._unit_names
+
+    def _read_unit_names(self) -> dict[str, set[str]]:
         names: dict[str, set[str]] = defaultdict(set)
         for entry in self.units.values():
             region = entry.region_name.removesuffix("市")
@@ -215,8 +223,47 @@ class Catalog:
             found += [p.iri for p in mine if p.year == latest]
         return found
 
+    # ------------------------------------------------------------ names people write
+    def short_name(self, iri: str) -> str:
+        """The shortest name that means this unit alone ("柳州热线中心"), else its full name."""
+        names = self.unit_names()
+        forms = [f for f in aliases(self.units[iri].name) if len(f) >= 4 and names.get(f) == {iri}]
+        # a name with its place in it reads right to someone who holds documents of several places
+        return min(forms, key=lambda f: (region_prefix(f) is None, len(f), f)) if forms else self.unit_label(iri)
+
+    def examples(self, count: int = 2) -> list[str]:
+        """Units of this store to show how a unit may be named: departments first."""
+        departments = [i for i, e in self.units.items() if e.parent is None]
+        chosen = (departments + [i for i in self.units if i not in departments])[:count]
+        return [self.short_name(i) for i in chosen]
+
+    def similar_units(self, name: str, limit: int = 3, cutoff: float = 60) -> list[str]:
+        """The units whose names or aliases are nearest a name the store does not hold (rapidfuzz
+        ratio, also with the region left out of both, so 长宁区司法局 finds 普陀区司法局)."""
+        wanted = canonical(name)
+        body = _without_region(wanted)
+        best: dict[str, float] = {}
+        for form, iris in self.unit_names().items():
+            score = max(fuzz.ratio(wanted, form), fuzz.ratio(body, _without_region(form)))
+            for iri in iris:
+                if score >= cutoff and score > best.get(iri, 0):
+                    best[iri] = score
+        kept = [i for i in best if not self.own_office(i)]  # the department is the suggestion
+        return sorted(kept, key=lambda i: (-best[i], self.units[i].name))[:limit]
+
+    def own_office(self, iri: str) -> bool:
+        """A department's own office (机关本级), which goes by the department's name."""
+        entry = self.units[iri]
+        parent = self.units.get(entry.parent) if entry.parent else None
+        return parent is not None and without_own_level(entry.name) == parent.name
+
     def unit_label(self, iri: str) -> str:
         """The unit's name; a department's own office, named like the department, is "…（本级）"."""
         entry = self.units[iri]
         parent = self.units.get(entry.parent) if entry.parent else None
         return f"{entry.name}（本级）" if parent is not None and parent.name == entry.name else entry.name
+
+
+def _without_region(name: str) -> str:
+    region = region_prefix(name)
+    return name[len(region):] if region else name

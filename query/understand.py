@@ -8,6 +8,7 @@ compared in `canonical` form, so "长沙12345热线中心" and "长沙市12345�
 """
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ import jieba
 
 from budgetkg import cache
 from budgetkg.ontology import terms as t
-from budgetkg.ontology.names import FILLER, aliases, canonical, region_prefix
+from budgetkg.ontology.names import FILLER, aliases, canonical, organ_names, region_prefix
 from budgetkg.ontology.regions import all_region_spellings
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.language import Years, normalize_question, years_asked
@@ -67,6 +68,7 @@ class Understanding:
     unknown_region: str | None = None
     year_offset: int = 0
     unknown_code: str | None = None
+    unknown_unit: str | None = None  # a unit's name the graph does not hold ("普陀区财政局", "柳州热线中间")
     top_n: int | None = None
     ascending: bool = False
     follow_up: bool = False
@@ -94,6 +96,7 @@ class Understander:
         self.catalog = catalog
         self.tokenize_ms = 0.0
         self.unit_names = catalog.unit_names()
+        self.sorted_unit_names = sorted(self.unit_names)
         self.subject_names: dict[str, set[str]] = {}
         for subject in catalog.subjects.values():
             for label in subject.labels | {subject.label}:
@@ -137,6 +140,7 @@ class Understander:
         u.masked = _masked(text, u.mentions)
         self._year_phase(u, text)
         self._cues(u, text)
+        self._unknown_unit(u, text)
         return u
 
     # ------------------------------------------------------------ units
@@ -189,6 +193,34 @@ class Understander:
         ancestors = {a for i in units for a in self._ancestors(i)}
         u.units = [i for i in units if i not in ancestors] or units
         u.mentions.extend(found)
+
+    def _unknown_unit(self, u: Understanding, text: str) -> None:
+        """A name the graph does not hold: one that reads as a unit's and matches none, or a known
+        name that goes on as a longer one and then departs from it ("柳州热线中间" for 柳州热线中心)."""
+        for mention in u.unit_mentions:
+            following = text[mention.end:mention.end + 2]
+            if len(following) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in following):
+                continue
+            started = canonical(mention.text) + following[0]
+            if any(len(form) > len(started) and form[len(started)] != following[1]
+                   and not self.unit_names[form].isdisjoint(mention.targets) for form in self._forms_starting(started)):
+                u.unknown_unit = mention.text + following
+                u.unit_mentions.remove(mention)
+                u.mentions.remove(mention)
+                u.units = [i for i in u.units if i not in mention.targets]
+                return
+        if not u.units:
+            taken = [(m.start, m.end) for m in u.mentions if m.kind in ("unit", "project")]
+            u.unknown_unit = next((text[s:e] for s, e in organ_names(text) if not _overlaps((s, e), taken)), None)
+
+    def _forms_starting(self, prefix: str) -> list[str]:
+        """The unit names and aliases that begin with prefix (a binary search of the sorted names)."""
+        index = bisect.bisect_left(self.sorted_unit_names, prefix)
+        found = []
+        while index < len(self.sorted_unit_names) and self.sorted_unit_names[index].startswith(prefix):
+            found.append(self.sorted_unit_names[index])
+            index += 1
+        return found
 
     def relocate(self, units: list[str], region: str) -> list[str]:
         """The units of another region that go by the same name as these ("柳州热线中心" → "长沙热线中心")."""

@@ -90,6 +90,32 @@ def test_statuses(asker, question, status):
     assert result["answer"]
 
 
+@pytest.mark.parametrize("question,unknown,nearest", [
+    # a misspelt name: it starts as a known one and departs from it
+    ("柳州热线中间2024年预算多少", "柳州热线中间", "柳州市12345政务服务热线管理中心"),
+    # a unit of a place the store holds, not itself held
+    ("长沙市财政局2024年三公经费", "长沙市财政局", None),
+    # a place the store holds nothing of: the same kind of unit elsewhere is nearest
+    ("深圳市12345政务服务热线中心的预算", "深圳市12345政务服务热线中心", "长沙市12345政务热线中心"),
+    ("柳州市人民政府驻成都办事处2024年预算", "柳州市人民政府驻成都办事处", "广西壮族自治区柳州市人民政府驻南宁办事处"),
+])
+def test_a_unit_not_held_is_not_found_with_the_nearest_held(asker, question, unknown, nearest):
+    result = asker.ask(question)
+    assert result["status"] == "not_found", result["answer"]
+    assert f"“{unknown}”" in result["answer"]
+    if nearest:
+        assert nearest in result["answer"]
+        assert any(nearest in s for s in result["suggestions"])
+
+
+def test_examples_name_units_of_the_store(asker):
+    """What the answers show as examples comes from the store, whatever it holds."""
+    for question in ("三公经费是多少", "讲个笑话吧"):
+        result = asker.ask(question)
+        shown = re.findall(r"“([^”]+)”", result["answer"])
+        assert shown and all(asker.ask(s)["status"] != "not_found" for s in shown), result["answer"]
+
+
 def test_ambiguous_lists_choices(asker, monkeypatch):
     import budgetkg.query.answers as answers
 
