@@ -181,3 +181,15 @@ def _aliases(name: str) -> set[str]:
     if prefix:
         forms |= {canonical(prefix + form) for form in forms if not form.startswith(prefix)}
     return {f for f in forms if len(f) >= 3}
+
+
+def subject_forms(label: str) -> set[str]:
+    """How people shorten a subject's name: "对个人和家庭的补助" → 对个人和家庭补助, "其他政府办公厅（室）
+    及相关机构事务支出" → 其他政府办公厅事务支出; names of two characters or fewer are not shortened."""
+    forms = {label}
+    for form in list(forms):
+        forms.add(re.sub(r"[（(][^）)]{1,4}[）)]", "", form))
+    for form in list(forms):
+        forms.add(form.replace("及相关机构", ""))
+        forms.add(re.sub(r"(?<=[\u4e00-\u9fff]{2})的(?=[\u4e00-\u9fff]{2})", "", form))
+    return {f for f in forms if len(f) >= 3}

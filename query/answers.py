@@ -45,6 +45,12 @@ def say_amount(figure: Figure, asked: str | None) -> str:
     return f"{money(figure.amount / t.money_units()[unit].wanyuan)}{unit}"
 
 
+def of_which(parts: list[Figure], asked: str | None) -> str:
+    """“，其中公务接待费1.90万元、公务用车购置及运行费2.03万元”: the parts that are not nil."""
+    named = [f"{t.code('measure', p.measure).label}{say_amount(p, asked)}" for p in parts if p.amount]
+    return f"，其中{'、'.join(named)}" if named else ""
+
+
 def sentences(parts: list[str]) -> str:
     """Several findings as one answer."""
     return "；".join(parts) + "。"

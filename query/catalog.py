@@ -202,6 +202,20 @@ class Catalog:
             unit = self.units[unit].parent or ""
         return found
 
+    # ------------------------------------------------------------ subjects
+    def subjects_held(self, units: list[str], subjects: list[str]) -> list[str]:
+        """Of the subjects a name may mean (行政运行 is a 项 of six 类), those the units have figures of,
+        functional before economic: one name, one subject, where the documents allow."""
+        ordered = sorted(subjects, key=lambda s: (self.subjects[s].scheme != "func", self.subjects[s].code))
+        if len(ordered) < 2 or not units:
+            return ordered
+        pairs = " ".join(f"({sparql_iri(t.slice_iri(f'{unit}/{entry.scheme}/{entry.code}', phase, measure))} {sparql_iri(entry.iri)})"
+                         for unit in units for entry in (self.subjects[s] for s in ordered)
+                         for phase in ("budget", "final") for measure in ("expenditure", "income"))
+        held = {row["s"] for row in self.select(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES (?slice ?s) {{ {pairs} }} GRAPH ?g {{ ?slice a qb:Slice }} }}").values()}
+        return [s for s in ordered if s in held]
+
     # ------------------------------------------------------------ projects
     def projects_of(self, units: list[str]) -> list[str]:
         return [p for unit in units for p in self.units[unit].projects]

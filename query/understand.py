@@ -18,7 +18,7 @@ import jieba
 
 from budgetkg import cache
 from budgetkg.ontology import terms as t
-from budgetkg.ontology.names import FILLER, aliases, canonical, organ_names, region_prefix
+from budgetkg.ontology.names import FILLER, aliases, canonical, organ_names, region_prefix, subject_forms
 from budgetkg.ontology.regions import all_region_spellings
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.language import Years, normalize_question, years_asked
@@ -32,7 +32,7 @@ BUDGET_QUESTION = re.compile(r"预算|决算|经费|支出|收入|费|资金|拨
 CODE = re.compile(r"(?<!\d)\d{3,9}(?!\d)")
 MONEY_WORDS = re.compile(r"亿元|万元|千元|(?<![万千亿单])元")
 # 部门/单位 right after the unit or year ("司法局2026年部门预算", "商务委2025年单位“三公”经费"), not 哪个部门/各单位
-KIND_WORDS = re.compile(r"(?:^|(?<=[＿\d年]))(部门|单位)(?!名称|代码|编码)")
+KIND_WORDS = re.compile(r"(?:^|(?<=[＿\d年]))(部门|单位)(?!名称|代码|编码)|(?<=[和与、])(部门|单位)(?=预算|决算)")
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 TOP_N = re.compile(r"前\s*(\d+|[一二三四五六七八九十])")
 CN_NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
@@ -78,6 +78,7 @@ class Understanding:
     asks: list[dict[str, t.Code]] = field(default_factory=list)  # "基本支出和项目支出": one set of dims per figure asked
     phase_stated: bool = False  # 预算/决算 named; otherwise a unit's 决算 answers when it has no 预算
     kind: str | None = None  # 部门 or 单位, when the question names the kind of document
+    kinds: list[str] = field(default_factory=list)  # both, when it names both (部门预算和单位预算)
     years: Years = field(default_factory=Years)  # several years asked: 2023年和2024年, 近3年, 历年
 
     @property
@@ -100,7 +101,8 @@ class Understander:
         self.subject_names: dict[str, set[str]] = {}
         for subject in catalog.subjects.values():
             for label in subject.labels | {subject.label}:
-                self.subject_names.setdefault(t.normalize(label), set()).add(subject.iri)
+                for form in subject_forms(t.normalize(label)):
+                    self.subject_names.setdefault(form, set()).add(subject.iri)
         self.project_names: dict[str, set[str]] = {}
         for project in catalog.projects.values():
             for form in {t.normalize(project.name), canonical(project.name)}:
@@ -147,8 +149,12 @@ class Understander:
     def _units(self, u: Understanding, text: str) -> None:
         canon, positions = canonical_with_positions(text)
         found: list[Mention] = []
+        # "其他政府办公厅事务支出" is a subject, not the unit 政府办
+        subjects = [m.span() for m in self._subject_pattern.finditer(text)] if self._subject_pattern else []
         for match in self._unit_pattern.finditer(canon) if self._unit_pattern else []:
             start, end = positions[match.start()], positions[match.end() - 1] + 1
+            if any(s <= start and end <= e and e - s > end - start for s, e in subjects):
+                continue
             found.append(Mention("unit", text[start:end], start, end, sorted(self.unit_names[match.group()])))
         if not found:
             # "长沙的热线中心": a region and an unqualified name apart
@@ -279,8 +285,11 @@ class Understander:
             longer_measure = any(s <= start and e >= end and (e - s) > (end - start) for s, e, _ in measure_spans)
             if longer_measure:
                 continue
-            u.mentions.append(Mention("subject", name, start, end, sorted(self.subject_names[name])))
-            u.subjects.extend(s for s in sorted(self.subject_names[name]) if s not in u.subjects)
+            targets = self.catalog.subjects_held(u.units, sorted(self.subject_names[name]))
+            if not targets:  # none held by the units named: the answer says which is not disclosed
+                targets = self.catalog.subjects_held([], sorted(self.subject_names[name]))[:1]
+            u.mentions.append(Mention("subject", name, start, end, targets))
+            u.subjects.extend(s for s in targets if s not in u.subjects)
             taken.append((start, end))
         named: list[t.Code] = []
         for start, end, item in measure_spans:
@@ -342,8 +351,8 @@ class Understander:
         u.wants_total = bool(TOTAL_WORDS.search(masked))
         money = MONEY_WORDS.search(masked)
         u.money = money.group() if money else None
-        kind = KIND_WORDS.search(masked)
-        u.kind = kind.group(1) if kind else None
+        u.kinds = list(dict.fromkeys(m.group(1) or m.group(2) for m in KIND_WORDS.finditer(masked)))
+        u.kind = u.kinds[0] if len(u.kinds) == 1 else None  # both named: each is asked (query.intents.measure)
 
     def _cues(self, u: Understanding, text: str) -> None:
         """How many places, which end of a ranking, all of a department's units, a follow-up."""

@@ -23,6 +23,7 @@ from budgetkg.stores import open_store
 TESTS = Path(__file__).parent
 CORPUS = CORPUS_DIR
 QUESTIONS = TESTS / "questions" / "dev.jsonl"  # the development question set, kept with the tests
+REAL = TESTS / "data" / "real"  # published disclosures of other units and provinces, unchanged
 sys.path[:0] = [str(TESTS), str(TESTS.parent / "benchmarks")]  # helpers, and the synthetic corpus generator
 
 
@@ -57,6 +58,25 @@ def asker(corpus_store):
     from budgetkg.query.ask import Asker
 
     return Asker(corpus_store)
+
+
+@pytest.fixture(scope="session")
+def everything_dir(tmp_path_factory) -> Path:
+    """An on-disk store of the bundled corpus and the real documents, closed, for processes to open."""
+    path = tmp_path_factory.mktemp("everything") / "store"
+    store = open_store(str(path))
+    reports = ingest(store, [CORPUS, REAL])
+    store.close()
+    assert all(r.error is None for r in reports), [r.error for r in reports]
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_asker(everything_dir):
+    """Questions over the bundled corpus and the real documents."""
+    from budgetkg.query.ask import Asker
+
+    return Asker(open_store(str(everything_dir), read_only=True))
 
 
 def corpus_file(prefix: str) -> Path:
