@@ -35,6 +35,8 @@ CASES = [
     # subjects as people shorten them; a name several 类 share means the one the unit has
     ("柳州热线中心对个人和家庭补助预算", "measure", ["1.49"], ["303"]),
     ("柳州热线中心其他政府办公厅事务支出决算", "measure", ["937.75"], ["2010399"]),
+    # per head, over the staff the documents give
+    ("柳州热线中心平均每人人员经费多少", "per_head", ["823.34", "117.62"], ["实有人数7人", "823.34 ÷ 7 = 117.62"]),
     # 三公经费 with its parts
     ("长沙热线中心三公经费", "measure", ["3.93", "1.90", "2.03"], ["公务接待费", "公务用车"]),
     # projects
