@@ -2,7 +2,7 @@
 人员经费 ÷ 实有人数 (else 编制数), with both operands and their sources."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
 
 from budgetkg.query import answers as say
 from budgetkg.query.answers import Result
@@ -38,7 +38,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
         amount = in_unit(figure.figure.amount, money)
         each = (amount / heads).quantize(CENT, ROUND_HALF_UP)
         staff_source = ctx.source(counted["doc"])
-        sources += [figure.source, staff_source]
+        sources.append(figure.source)  # the staff is cited by its document: the text gives no line of it
         rows.append([name, figure.figure.year, figure.what, float(figure.figure.amount), which, heads, float(each)])
         found.append(f"{figure.label()}{figure.said(money)}{say.cite(figure.source)}，{which}{heads}人"
                      f"{say.cite_document(staff_source)}，人均{number(each)}{money}（{number(amount)} ÷ {heads} = {number(each)}）")
