@@ -223,26 +223,25 @@ class Layout:
 
     # ------------------------------------------------------------ text layout
     def _text(self, lines: list[str], numbers: list[int]) -> None:
-        index = 0
+        """Tables among lines of text: a title, header lines up to the first line with a figure
+        or a subject code, then body lines until a note, a section or narrative text.  Each
+        line stays one row of tokens; `text_grid` rebuilds the cells."""
         current: Block | None = None
-        pending: list[Row] = []  # a wrapped body row in progress
         in_body = False
 
         def close() -> None:
-            nonlocal current, pending, in_body
+            nonlocal current, in_body
             if current is not None:
-                if pending:
-                    current.body.append(_merge(pending))
                 self.blocks.append(current)
-            current, pending, in_body = None, [], False
+            current, in_body = None, False
 
-        while index < len(lines):
-            raw = lines[index]
-            number = numbers[index]
-            index += 1
+        for raw, number in zip(lines, numbers):
             if not raw.strip():
                 continue
             title = title_of(raw)
+            if title and current is not None and not current.header and not current.body:
+                current.title, current.title_line = title, number  # the line above was a heading or a contents entry
+                continue
             if title and (current is None or in_body or current.header):
                 close()
                 current = Block(title, number, "text", money=self.money or DEFAULT_MONEY)
@@ -257,7 +256,7 @@ class Layout:
                 close()
                 self.paragraphs.append(Paragraph(number, raw.strip()))
                 continue
-            if _PAGE_HEADER.match(raw) or money_unit(raw):
+            if _PAGE_HEADER.match(raw) or money_unit(raw) or _PAGE_NUMBER.match(raw):
                 continue
             toks = tokens(raw)
             if not in_body:
@@ -266,16 +265,11 @@ class Layout:
                 else:
                     current.header.append(Row(number, toks))
                     continue
-            # body: a row is complete when its last token is a figure
-            pending.append(Row(number, toks))
-            if is_amount(toks[-1]) or toks[-1].endswith("%"):
-                current.body.append(_merge(pending))
-                pending = []
-            elif len("".join(toks)) > 40 and not any(is_amount(t) for t in toks) and not CODE.match(normalize(toks[0])):
-                # narrative text after the table
-                pending.pop()
-                close()
+            if len("".join(toks)) > 40 and not any(is_amount(t) for t in toks) and not CODE.match(normalize(toks[0])):
+                close()  # narrative text after the table
                 self.paragraphs.append(Paragraph(number, raw.strip()))
+                continue
+            current.body.append(Row(number, toks))
         close()
 
 
@@ -284,16 +278,3 @@ def _key(row: Row) -> list[str]:
     while cells and not cells[-1]:
         cells.pop()
     return cells
-
-
-def _merge(rows: list[Row]) -> Row:
-    """A wrapped text-layout row: label fragments are joined, figures kept as tokens."""
-    cells: list[str] = []
-    for row in rows:
-        for token in row.cells:
-            if cells and not is_amount(token) and not INTEGER.match(token) and not CODE.match(token) \
-                    and not is_amount(cells[-1]) and not CODE.match(cells[-1]) and not INTEGER.match(cells[-1]):
-                cells[-1] += token
-            else:
-                cells.append(token)
-    return Row(rows[0].line, cells)

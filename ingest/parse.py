@@ -10,6 +10,7 @@ from budgetkg.ingest.layout import Layout
 from budgetkg.ingest.narrative import find_parent, read_narrative
 from budgetkg.ingest.readers import read
 from budgetkg.ingest.tables import TableReader
+from budgetkg.ingest.text_grid import to_grids
 
 
 def parse_file(path: Path) -> ParsedDocument:
@@ -21,7 +22,7 @@ def parse_file(path: Path) -> ParsedDocument:
     parsed.warnings += [Warning_(0, note) for note in document.notes]
     reader = TableReader(parsed)
     find_parent(parsed, layout.paragraphs, reader)
-    for block in layout.blocks:
+    for block in to_grids(parsed, layout.blocks):
         try:
             reader.read(block)
         except (ValueError, IndexError, KeyError) as error:
