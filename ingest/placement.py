@@ -36,14 +36,15 @@ class Problem:
     `rows[r]` holds row r's figures in printed order; `allowed[r]` the columns they may stand
     in (all when None).  `row_relations` are {column: coefficient} maps whose weighted sum is
     0 in every row; `tree_relations` are {row: coefficient} maps whose weighted sum is 0 in
-    every column.  `known[(row, column)]` is (value, tolerance) that another table states."""
+    every column.  `known[(row, column)]` is the (low, high) range, either end open when None,
+    that other tables put the cell in."""
 
     width: int
     rows: list[list[Decimal]]
     allowed: list[list[int] | None] = field(default_factory=list)
     row_relations: list[dict[int, int]] = field(default_factory=list)
     tree_relations: list[dict[int, int]] = field(default_factory=list)
-    known: dict[tuple[int, int], tuple[Decimal, Decimal]] = field(default_factory=dict)
+    known: dict[tuple[int, int], tuple[Decimal | None, Decimal | None]] = field(default_factory=dict)
 
 
 def place(problem: Problem) -> list[list[int | None]]:
@@ -99,18 +100,22 @@ def _keeps(relations: list[dict[int, int]], cells: Vector) -> bool:
 
 
 def _known_filtered(problem: Problem, domains: list[list[Placement] | None]) -> list[list[Placement] | None]:
-    """Domains narrowed to the placements that agree with the cells other tables state; a row
-    whose every placement disagrees keeps them all (the tables contradict each other there)."""
+    """Domains narrowed, cell by cell, to the placements that agree with what other tables
+    state; a stated cell that no placement agrees with is passed over (the tables contradict
+    each other there)."""
     result = []
     for index, domain in enumerate(domains):
-        stated = {column: value for (row, column), value in problem.known.items() if row == index}
-        if domain is None or not stated:
-            result.append(domain)
-            continue
-        kept = [p for p in domain if all(abs(_vector(problem.width, problem.rows[index], p)[column] - value) <= tolerance
-                                         for column, (value, tolerance) in stated.items())]
-        result.append(kept or domain)
+        if domain is not None:
+            for (row, column), (low, high) in sorted(problem.known.items()):
+                if row == index:
+                    kept = [p for p in domain if _within(_vector(problem.width, problem.rows[index], p)[column], low, high)]
+                    domain = kept or domain
+        result.append(domain)
     return result
+
+
+def _within(value: Decimal, low: Decimal | None, high: Decimal | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 def _propagate(problem: Problem, domains: list[list[Placement] | None]) -> list[list[Placement] | None]:

@@ -233,7 +233,7 @@ def is_figure(piece: str) -> bool:
 def _header_like(text: str, words: set[str]) -> bool:
     """A header line (as opposed to a wrapped label that the layout took for one)."""
     squeezed = normalize(text)
-    return any(t in _HEADER_CHARS for t in pieces(text)) or any(w in squeezed for w in words)
+    return set(squeezed) <= _HEADER_CHARS or any(t in _HEADER_CHARS for t in pieces(text)) or any(w in squeezed for w in words)
 
 
 # ------------------------------------------------------------ rows
@@ -585,8 +585,8 @@ class Table:
     placed: dict[int, list[int | None]] = field(default_factory=dict)  # item index → column of each figure
     keys: dict[tuple[int, int], tuple] = field(default_factory=dict)  # (item, column) → what the cell means
 
-    def problem(self, side: int, known: dict[tuple[int, int], tuple[Decimal, Decimal]]) -> tuple[Problem, list[int]]:
-        indexes = [i for i, item in enumerate(self.items) if item.side == side and item.figures]
+    def problem(self, side: int, known: dict[tuple[int, int], tuple[Decimal | None, Decimal | None]]) -> tuple[Problem, list[int]]:
+        indexes = [i for i, item in enumerate(self.items) if item.side == side]
         rows = [[_decimal(f) for f in self.items[i].figures] for i in indexes]
         position = {item: row for row, item in enumerate(indexes)}
         problem = Problem(len(self.sides[side]), rows, row_relations=self.relations[side],
@@ -623,16 +623,16 @@ class Table:
             found.append({totals[0]: -1, **{k: 1 for k in top}})
         return found
 
-    def solve(self, known: dict[tuple[int, int], tuple[Decimal, Decimal]]) -> bool:
-        """Place the figures; True when something new was placed."""
+    def solve(self, known: dict[tuple[int, int], tuple[Decimal | None, Decimal | None]]) -> bool:
+        """Place the figures; True when a figure left open before is placed now."""
         progress = False
         for side in range(len(self.sides)):
             problem, indexes = self.problem(side, known)
             for index, columns in zip(indexes, place(problem)):
-                if self.placed.get(index) != columns and sum(c is not None for c in columns) > sum(
-                        c is not None for c in self.placed.get(index, [])):
+                before = self.placed.get(index)
+                if before is None or sum(c is not None for c in columns) > sum(c is not None for c in before):
                     self.placed[index] = columns
-                    progress = True
+                    progress |= before is not None
         return progress
 
     # -------------------------------------------------------- the grid
@@ -709,7 +709,7 @@ def build(block: Block) -> Table | None:
         words |= {normalize(h.text) for h in template.values}
         # a wrapped label's first line, taken for a header line because it has no figures
         header = list(block.header)
-        while header and template.shape in ("codes", "groups") and not _header_like(" ".join(header[-1].cells), words):
+        while header and template.shape != "row" and not _header_like(" ".join(header[-1].cells), words):
             body.insert(0, header.pop())
         block = Block(block.title, block.title_line, block.layout, header, block.body, block.number, block.money)
     body = [row for row in body if not _repeated_header(row, block.header, words)]
@@ -748,11 +748,19 @@ def _repeated_header(row: Row, header: list[Row], words: set[str]) -> bool:
 
 
 # ------------------------------------------------------------ the document's tables
-def fact_key(fact: Fact) -> tuple:
+Key = tuple  # what a figure is: unit, year, phase, dimensions, details, subject, project
+
+
+def fact_key(fact: Fact) -> Key:
     """What a figure is, whichever table states it."""
     return (fact.unit.key, fact.year, fact.phase, tuple(sorted((d, c.notation) for d, c in fact.dims.items())),
             tuple(sorted(c.notation for c in fact.details)), (fact.subject.scheme, fact.subject.code) if fact.subject else None,
             fact.project.name if fact.project else None)
+
+
+def _with_fund(key: Key, fund: str | None) -> Key:
+    dims = tuple(sorted([(d, n) for d, n in key[3] if d != "fund"] + ([("fund", fund)] if fund else [])))
+    return key[:3] + (dims,) + key[4:]
 
 
 def _in_yuan(text: str, money: str) -> tuple[Decimal, Decimal]:
@@ -764,6 +772,69 @@ def _in_yuan(text: str, money: str) -> tuple[Decimal, Decimal]:
     return value * factor, step * factor / 2
 
 
+@dataclass
+class Ledger:
+    """What the document's tables state, by meaning: placed cells (a placed row's blank cells
+    are 0), and the scope of tables printed empty (every figure in them is 0)."""
+
+    values: dict[Key, tuple[Decimal, Decimal, int]] = field(default_factory=dict)  # value, tolerance, table
+    clashes: set[Key] = field(default_factory=set)
+    empty: dict[Key, int] = field(default_factory=dict)  # a table's total row key, subject left out → table
+
+    def add(self, key: Key, value: Decimal, tolerance: Decimal, table: int) -> None:
+        if key in self.values and abs(self.values[key][0] - value) > max(self.values[key][1], tolerance):
+            self.clashes.add(key)
+        self.values.setdefault(key, (value, tolerance, table))
+
+    def stated(self, key: Key, table: int) -> tuple[Decimal, Decimal] | None:
+        """The value (and its tolerance) another table gives this meaning."""
+        found = self.values.get(key)
+        if found is not None and found[2] != table and key not in self.clashes:
+            return found[0], found[1]
+        scope = key[:5] + (None, None)
+        if self.empty.get(scope, table) != table:
+            return Decimal(0), Decimal(0)
+        return None
+
+    def range(self, key: Key, table: int) -> tuple[Decimal | None, Decimal | None] | None:
+        """Where other tables put a cell: its stated value, or at most what all funds (or the
+        fund above) spend less what the sibling funds spend."""
+        stated = self.stated(key, table)
+        if stated is not None:
+            return stated[0] - stated[1], stated[0] + stated[1]
+        fund = dict(key[3]).get("fund")
+        parent = _broader_fund(fund) if fund else None
+        if parent is None:
+            return None
+        whole = self.stated(_with_fund(key, parent), table) or self.stated(_with_fund(key, None), table)
+        if whole is None:
+            return None
+        high = whole[0] + whole[1]
+        for sibling in _funds_under(parent):
+            if sibling != fund:
+                part = self.stated(_with_fund(key, sibling), table)
+                if part is not None:
+                    high -= part[0] - part[1]
+        return None, high
+
+
+def _broader_fund(fund: str) -> str | None:
+    broader = broader_codes()
+    iri = next((c.iri for c in _fund_codes() if c.notation == fund), None)
+    parent = broader.get(iri) if iri else None
+    return next((c.notation for c in _fund_codes() if c.iri == parent), None)
+
+
+def _funds_under(parent: str) -> list[str]:
+    return [c.notation for c in _fund_codes() if _broader_fund(c.notation) == parent]
+
+
+def _fund_codes() -> list[Code]:
+    from budgetkg.ontology.terms import codes
+
+    return [c for c in codes().values() if c.dimension == "fund"]
+
+
 class TextTables:
     """Converts a document's text blocks to grid blocks, placing figures by arithmetic within
     each table first and then with what the other tables state."""
@@ -773,18 +844,18 @@ class TextTables:
         self.pristine = copy.deepcopy(document)
 
     def convert(self, blocks: list[Block]) -> list[Block]:
-        tables = {b.number: build(b) for b in blocks if b.layout == "text"}
+        tables = {b.number: t for b in blocks if b.layout == "text" and (t := build(b)) is not None}
         for table in tables.values():
-            if table is not None:
-                table.keys = self.keys(table)
-                table.solve({})
-        for _ in range(3):
-            ledger = self.ledger([t for t in tables.values() if t is not None])
+            table.keys = self.keys(table)
+            table.solve({})
+        for _ in range(4):
+            ledger = self.ledger(list(tables.values()))
             progress = False
             for table in tables.values():
-                if table is not None and any(None in table.placed.get(i, [None]) for i, it in enumerate(table.items) if it.figures):
-                    known = {cell: ledger[key] for cell, key in table.keys.items() if key in ledger and ledger[key][2] != table.block.number}
-                    progress |= table.solve({cell: value[:2] for cell, value in known.items()})
+                if any(None in table.placed.get(i, [None]) for i in range(len(table.items))):
+                    number = table.block.number
+                    known = {cell: found for cell, key in table.keys.items() if (found := ledger.range(key, number)) is not None}
+                    progress |= table.solve(known)
             if not progress:
                 break
         result = []
@@ -799,7 +870,7 @@ class TextTables:
                 result.append(table.grid()[0])
         return result
 
-    def keys(self, table: Table) -> dict[tuple[int, int], tuple]:
+    def keys(self, table: Table) -> dict[tuple[int, int], Key]:
         """What each (item, value column) cell of a table means, read from a probe grid."""
         from budgetkg.ingest.tables import TableReader
 
@@ -809,26 +880,25 @@ class TextTables:
         by_cell = {(f.line, f.column): fact_key(f) for f in scratch.facts}
         return {cell: by_cell[spot] for cell, spot in where.items() if spot in by_cell}
 
-    def ledger(self, tables: list[Table]) -> dict[tuple, tuple[Decimal, Decimal, int]]:
-        """Every placed cell's value by what it means (blank cells of placed rows are 0); a
-        meaning that two cells give different values is left out."""
-        found: dict[tuple, tuple[Decimal, Decimal, int]] = {}
-        clashes: set[tuple] = set()
+    def ledger(self, tables: list[Table]) -> Ledger:
+        ledger = Ledger()
         for table in tables:
+            number = table.block.number
+            if table.shape == "codes" and not any(item.figures for item in table.items):
+                total = Table(table.block, table.shape, table.sides, table.side_heads, table.relations, [Item(0, label="合计")])
+                for key in self.keys(total).values():
+                    ledger.empty[key[:5] + (None, None)] = number
+                continue
             for index, item in enumerate(table.items):
                 placed = table.placed.get(index)
-                if not item.figures or placed is None or None in placed:
+                if placed is None or None in placed:
                     continue
                 cells = {column: _in_yuan(figure, table.block.money) for figure, column in zip(item.figures, placed)}
                 for column in range(len(table.sides[item.side])):
                     key = table.keys.get((index, column))
-                    if key is None:
-                        continue
-                    value, tolerance = cells.get(column, (Decimal(0), Decimal(0)))
-                    if key in found and abs(found[key][0] - value) > max(found[key][1], tolerance):
-                        clashes.add(key)
-                    found.setdefault(key, (value, tolerance, table.block.number))
-        return {k: v for k, v in found.items() if k not in clashes}
+                    if key is not None:
+                        ledger.add(key, *cells.get(column, (Decimal(0), Decimal(0))), number)
+        return ledger
 
     def report(self, table: Table) -> None:
         """A warning for every figure left unplaced."""

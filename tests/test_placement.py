@@ -78,13 +78,20 @@ def test_cells_another_table_states_decide_what_the_table_leaves_open():
 
 def test_stated_cells_that_contradict_the_table_are_ignored():
     problem = Problem(3, rows("10 7 3", "7 7", "3 3"), row_relations=TOTAL_BASIC_PROJECT,
-                      tree_relations=[{0: -1, 1: 1, 2: 1}], known={(1, 2): (D(7), D(0))})
+                      tree_relations=[{0: -1, 1: 1, 2: 1}], known={(1, 2): (D(7), D(7))})
     assert place(problem) == [[0, 1, 2], [0, 1], [0, 2]]
+
+
+def test_an_upper_bound_decides_too():
+    """Spending of one fund is at most what all funds spend: a 基本支出 of 0 for all funds puts
+    the fund's figure under 项目支出."""
+    problem = Problem(3, rows("5 5"), row_relations=TOTAL_BASIC_PROJECT, known={(0, 1): (None, D(0))})
+    assert place(problem) == [[0, 2]]
 
 
 def test_stated_cells_match_within_their_rounding():
     relations = [{0: 1, 1: -1, 2: -1}]
-    problem = Problem(3, rows("15250 15250"), row_relations=relations, known={(0, 1): (D(15300), D(50))})
+    problem = Problem(3, rows("15250 15250"), row_relations=relations, known={(0, 1): (D(15250), D(15350))})
     assert place(problem) == [[0, 1]]
 
 
