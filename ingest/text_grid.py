@@ -26,12 +26,13 @@ import copy
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from budgetkg.ingest.amounts import MalformedAmount, parse_amount
 from budgetkg.ingest.facts import Fact, ParsedDocument, Warning_
 from budgetkg.ingest.layout import TOTAL_LABELS, Block, Row, is_amount
 from budgetkg.ingest.placement import Problem, place
-from budgetkg.ontology.terms import Code, broader_codes, functional_classes, lexicon, normalize
+from budgetkg.ontology.terms import Code, broader_codes, codes, functional_classes, lexicon, normalize
 
 
 # ------------------------------------------------------------ templates (data)
@@ -191,7 +192,7 @@ _GLUED_AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+")
 _GLUED_CODE = re.compile(r"^(\d{2,9})(?=[\u4e00-\u9fff（(])(?![年月日])")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))")
 _BARE_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])$")
-_INNER_NUMBERING = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=[一二三四五六七八九十]+、|\d+[.、．][^\d])")
+_INNER_NUMBERING = re.compile(r"(?<=[\u4e00-\u9fff）)])(?<![一二三四五六七八九十])(?=[一二三四五六七八九十]+、|\d+[.、．][^\d])")
 _PAIR_LABEL_START = re.compile(r"^(?:本年|上年|年初|年末|使用|结余|收入总计|支出总计|总计|合计|其中|一般公共预算财政拨款|政府性基金预算财政拨款|国有资本经营预算财政拨款)")
 _HEADER_WORDS = ("项目", "科目", "编码", "代码", "名称", "功能分类", "经济分类", "栏次", "行次", "金额", "决算数", "预算数", "合计", "小计", "本年", "年初", "年末")
 _HEADER_CHARS = {"类", "款", "项"}
@@ -245,7 +246,7 @@ class Item:
     code: str = ""
     label: str = ""
     figures: list[str] = field(default_factory=list)
-    side: int = 0
+    side: int | None = None  # 0 left, 1 right of a 收支总表; None until known
     heads: list[str] = field(default_factory=list)  # wrapped label lines before the row
     tails: list[str] = field(default_factory=list)  # and after it
 
@@ -341,44 +342,49 @@ def _attach_fragments(anchors: list[Item | None], fragments: list[str]) -> list[
     return items
 
 
-def pair_items(lines: list[Row], sides: int, widths: tuple[int, int], row_numbers: bool) -> list[Item]:
+def pair_items(lines: list[Row], widths: tuple[int, int], row_numbers: bool) -> list[Item]:
     """The items of a two-sided 收支总表: each line holds a left item, a right item or both,
     each a label and its figures; labels wrapped around a line are put back together."""
-    parsed: list[list[Item]] = []
-    for row in lines:
-        segments: list[Item] = []
-        for part in pieces(" ".join(row.cells)):
-            if is_figure(part):
-                if row_numbers and INTEGER.match(part):
-                    continue  # 行次
-                if not segments:
-                    segments.append(Item(row.line))
-                segments[-1].figures.append(part)
-                continue
-            for piece in (p for p in _INNER_NUMBERING.split(part) if p):
-                if segments and not segments[-1].figures and _BARE_NUMBERING.match(segments[-1].label):
-                    segments[-1].label += piece
-                else:
-                    segments.append(Item(row.line, label=piece))
-        parsed.append(segments)
+    parsed = [_pair_segments(row, row_numbers) for row in lines]
     items: list[Item] = []
+    head: Item | None = None  # a label alone on the line before, that may wrap around this one
     index = 0
     while index < len(parsed):
         segments = parsed[index]
         following = parsed[index + 1] if index + 1 < len(parsed) else None
-        if _is_label_only(segments) and following is not None and _is_tail(following):
-            segments[0].tails.append(following[0].label)  # a label wrapped over two lines, no figures
-            index += 1
-        elif following is not None and _is_tail(following) and index > 0 and _is_label_only(parsed[index - 1]) \
-                and _side_lacking(segments, widths) is not None and items and items[-1] is parsed[index - 1][0]:
-            head = items.pop()  # a label wrapped around this line: head above, tail below
-            wrapped = Item(segments[0].line, label=head.label, tails=[following[0].label])
-            segments = _with_wrapped(segments, wrapped, widths)
-            index += 1
-        for item in _assign_sides(segments, widths):
-            items.append(item)
+        if following is not None and _is_tail(following):
+            if _is_label_only(segments):
+                segments[0].tails.append(following[0].label)  # a label over two lines, no figures
+                index += 1
+            elif head is not None and _lacks_label(segments):
+                items.remove(head)  # a label wrapped around this line: head above, tail below
+                segments = _with_wrapped(segments, Item(segments[0].line, label=head.label, tails=[following[0].label]), widths)
+                index += 1
+        placed = _assign_sides(segments, widths)
+        items += placed
+        head = placed[0] if _is_label_only(segments) else None
         index += 1
     return items
+
+
+def _pair_segments(row: Row, row_numbers: bool) -> list[Item]:
+    """A 收支总表 line cut into labels, each with the figures after it; 行次 numbers dropped,
+    labels glued together ('2.政府性基金预算三、城乡社区支出') cut at their numbering."""
+    segments: list[Item] = []
+    for part in pieces(" ".join(row.cells)):
+        if is_figure(part):
+            if row_numbers and INTEGER.match(part):
+                continue
+            if not segments:
+                segments.append(Item(row.line))
+            segments[-1].figures.append(part)
+            continue
+        for piece in (p for p in _INNER_NUMBERING.split(part) if p):
+            if segments and not segments[-1].figures and _BARE_NUMBERING.match(segments[-1].label):
+                segments[-1].label += piece  # '1.' and its label, printed apart
+            else:
+                segments.append(Item(row.line, label=piece))
+    return segments
 
 
 def _is_label_only(segments: list[Item]) -> bool:
@@ -390,7 +396,13 @@ def _is_tail(segments: list[Item]) -> bool:
     if not _is_label_only(segments):
         return False
     text = normalize(segments[0].label)
-    return not _NUMBERING.match(text) and not _PAIR_LABEL_START.match(text) and normalize(strip_number(text)) not in functional_classes()
+    return not _NUMBERING.match(text) and not _PAIR_LABEL_START.match(text) and strip_number(text) not in functional_classes()
+
+
+def _lacks_label(segments: list[Item]) -> bool:
+    """A line with figures whose label is missing on one side."""
+    labelled = [s for s in segments if s.label]
+    return bool(segments) and (not segments[0].label or len(labelled) == 1) and any(s.figures for s in segments)
 
 
 def strip_number(label: str) -> str:
@@ -407,68 +419,43 @@ def _side_of(label: str) -> int | None:
     return None
 
 
-def _side_lacking(segments: list[Item], widths: tuple[int, int]) -> int | None:
-    """The side of a line whose label is missing (it wrapped around the line)."""
-    labelled = [s for s in segments if s.label]
-    if len(labelled) >= 2:
-        return None
-    if not labelled:
-        return 1 if sum(len(s.figures) for s in segments) == widths[1] != widths[0] else _side_guess(segments)
-    side = _side_of(labelled[0].label)
-    if side is None:
-        side = 0 if len(labelled[0].figures) > widths[0] or len(labelled[0].figures) <= widths[0] else 1
-    return 1 - side
-
-
-def _side_guess(segments: list[Item]) -> int | None:
-    return None
-
-
 def _with_wrapped(segments: list[Item], wrapped: Item, widths: tuple[int, int]) -> list[Item]:
-    """The line's segments with the wrapped label in the place of the missing one."""
-    if segments and not segments[0].label:
+    """A line's segments with the label that wrapped around it in the place of the missing one."""
+    if not segments[0].label:
         wrapped.figures = segments[0].figures
         return [wrapped] + segments[1:]
     labelled = segments[0]
     side = _side_of(labelled.label)
-    if side is None or side == 0:
-        extra = labelled.figures[widths[0]:]
-        labelled.figures = labelled.figures[:widths[0]]
-        wrapped.figures = extra
-        return [labelled, wrapped]
-    return [wrapped, labelled]
+    if side is None:
+        side = 0 if len(labelled.figures) > widths[0] or _side_of(wrapped.text) == 1 else 1
+    if side == 1:
+        wrapped.side, labelled.side = 0, 1
+        return [wrapped, labelled]
+    wrapped.figures, labelled.figures = labelled.figures[widths[0]:], labelled.figures[:widths[0]]
+    labelled.side, wrapped.side = 0, 1
+    return [labelled, wrapped]
 
 
 def _assign_sides(segments: list[Item], widths: tuple[int, int]) -> list[Item]:
-    """Left or right for each segment of a line: the first of two labels is the left one; a
-    lone label goes where its words say (a 支出 class on the right, a 收入 on the left) or
-    where its number of figures fits; a line's figures beyond the left side's are the right's."""
-    result: list[Item] = []
-    labelled = [s for s in segments if s.label or s.heads or s.tails]
+    """Left or right for each segment of a line: the first of two is the left one; a lone
+    label goes where its words say (a 支出 class on the right, a 收入 on the left) or where its
+    figures fit; a lone label's figures beyond the left side's are the right side's."""
+    if all(s.side is not None for s in segments):
+        return segments
     if len(segments) >= 2:
         for position, segment in enumerate(segments):
-            segment.side = min(position, 1) if len(segments) == 2 else _lone_side(segment, widths)
-            result.append(segment)
-        return result
-    if not segments:
-        return result
+            segment.side = min(position, 1)
+        return segments
     segment = segments[0]
-    if labelled:
-        side = _lone_side(segment, widths)
-        if side == 0 and len(segment.figures) > widths[0]:
-            result.append(Item(segment.line, figures=segment.figures[widths[0]:], side=1))
-            segment.figures = segment.figures[:widths[0]]
-        segment.side = side
-        return [segment] + result
-    segment.side = 1 if len(segment.figures) == widths[1] != widths[0] else 0
-    return [segment]
-
-
-def _lone_side(segment: Item, widths: tuple[int, int]) -> int:
     side = _side_of(segment.text)
-    if side is not None:
-        return side
-    return 1 if len(segment.figures) > widths[0] else 0
+    if side is None:
+        side = 1 if len(segment.figures) == widths[1] != widths[0] else 0
+    segment.side = side
+    if side == 0 and segment.label and len(segment.figures) > widths[0]:
+        extra = Item(segment.line, figures=segment.figures[widths[0]:], side=1)
+        segment.figures = segment.figures[:widths[0]]
+        return [segment, extra]
+    return [segment]
 
 
 def group_items(lines: list[Row]) -> list[Item]:
@@ -585,14 +572,20 @@ class Table:
     placed: dict[int, list[int | None]] = field(default_factory=dict)  # item index → column of each figure
     keys: dict[tuple[int, int], tuple] = field(default_factory=dict)  # (item, column) → what the cell means
 
+    def __post_init__(self) -> None:
+        for item in self.items:
+            item.side = item.side or 0
+
     def problem(self, side: int, known: dict[tuple[int, int], tuple[Decimal | None, Decimal | None]]) -> tuple[Problem, list[int]]:
         indexes = [i for i, item in enumerate(self.items) if item.side == side]
         rows = [[_decimal(f) for f in self.items[i].figures] for i in indexes]
         position = {item: row for row, item in enumerate(indexes)}
+        decimals = max((len(f.split(".")[1]) for row in indexes for f in self.items[row].figures if "." in f), default=0)
         problem = Problem(len(self.sides[side]), rows, row_relations=self.relations[side],
                           tree_relations=[{position[i]: c for i, c in rel.items()} for rel in self.tree(side)
                                           if all(i in position for i in rel)],
-                          known={(position[i], column): value for (i, column), value in known.items() if i in position})
+                          known={(position[i], column): value for (i, column), value in known.items() if i in position},
+                          tolerance=Decimal(5).scaleb(-decimals - 1))
         return problem, indexes
 
     def tree(self, side: int) -> list[dict[int, int]]:
@@ -605,6 +598,11 @@ class Table:
             classes = [i for i, text in rows if text in functional_classes()]
             if totals and classes and side == 1:
                 found.append({totals[0]: -1, **{i: 1 for i in classes}})
+            # 总计 = 本年支出合计 + 结余分配 + 年末结转和结余
+            grand = [i for i, text in rows if text in {"支出总计", "总计"} and totals and i > totals[0]]
+            if grand and side == 1:
+                after = [i for i, text in rows if totals[0] < i < grand[0] and text.startswith(("年末", "结余分配"))]
+                found.append({grand[0]: -1, totals[0]: 1, **{i: 1 for i in after}})
             return found
         children: dict[int, list[int]] = {}
         top: list[int] = []
@@ -709,7 +707,8 @@ def build(block: Block) -> Table | None:
         words |= {normalize(h.text) for h in template.values}
         # a wrapped label's first line, taken for a header line because it has no figures
         header = list(block.header)
-        while header and template.shape != "row" and not _header_like(" ".join(header[-1].cells), words):
+        while header and template.shape != "row" and not _header_like(" ".join(header[-1].cells), words) \
+                and (template.shape != "pairs" or _NUMBERING.match(normalize(" ".join(header[-1].cells)))):
             body.insert(0, header.pop())
         block = Block(block.title, block.title_line, block.layout, header, block.body, block.number, block.money)
     body = [row for row in body if not _repeated_header(row, block.header, words)]
@@ -720,7 +719,7 @@ def build(block: Block) -> Table | None:
         assert template is not None
         sides = [leaf_paths(side.children) for side in template.values]
         widths = (len(sides[0]), len(sides[1]))
-        items = pair_items(body, 2, widths, "行次" in header_text)
+        items = pair_items(body, widths, "行次" in header_text)
         return Table(block, shape, [[[template.values[s].text] + p for p in sides[s]] for s in range(2)],
                      [h.text for h in template.values], [relations((side,)) for side in template.values], items)
     if shape == "groups":
@@ -763,10 +762,15 @@ def _with_fund(key: Key, fund: str | None) -> Key:
     return key[:3] + (dims,) + key[4:]
 
 
+def _factor(money: str) -> Decimal:
+    """元 per unit of a table's money."""
+    return Decimal(10000) if money == "万元" else Decimal(1)
+
+
 def _in_yuan(text: str, money: str) -> tuple[Decimal, Decimal]:
     """A printed figure in 元, with half its last digit as the tolerance."""
     value = _decimal(text)
-    factor = Decimal(10000) if money == "万元" else Decimal(1)
+    factor = _factor(money)
     exponent = value.as_tuple().exponent
     step = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
     return value * factor, step * factor / 2
@@ -797,42 +801,53 @@ class Ledger:
         return None
 
     def range(self, key: Key, table: int) -> tuple[Decimal | None, Decimal | None] | None:
-        """Where other tables put a cell: its stated value, or at most what all funds (or the
-        fund above) spend less what the sibling funds spend."""
+        """Where other tables put a cell: its stated value; else, money coming in and going out
+        in amounts of 0 or more, at least what the funds under its fund give and at most what
+        the fund above gives less the sibling funds."""
         stated = self.stated(key, table)
         if stated is not None:
             return stated[0] - stated[1], stated[0] + stated[1]
         fund = dict(key[3]).get("fund")
-        parent = _broader_fund(fund) if fund else None
-        if parent is None:
+        low = sum((self._low(key, child, table) for child in _funds_under(fund)), Decimal(0))
+        high = self._high(key, fund, table)
+        return None if high is None and not low else (low or None, high)
+
+    def _low(self, key: Key, fund: str | None, table: int) -> Decimal:
+        """At least what a fund (None: all funds) gives: its stated figure or its parts' sum."""
+        stated = self.stated(_with_fund(key, fund), table)
+        if stated is not None:
+            return stated[0] - stated[1]
+        return sum((self._low(key, child, table) for child in _funds_under(fund)), Decimal(0))
+
+    def _high(self, key: Key, fund: str | None, table: int) -> Decimal | None:
+        """At most what a fund gives: its stated figure, or its parent's less its siblings'."""
+        stated = self.stated(_with_fund(key, fund), table)
+        if stated is not None:
+            return stated[0] + stated[1]
+        if fund is None:
             return None
-        whole = self.stated(_with_fund(key, parent), table) or self.stated(_with_fund(key, None), table)
+        parent = _broader_fund(fund)
+        whole = self._high(key, parent, table)
         if whole is None:
             return None
-        high = whole[0] + whole[1]
-        for sibling in _funds_under(parent):
-            if sibling != fund:
-                part = self.stated(_with_fund(key, sibling), table)
-                if part is not None:
-                    high -= part[0] - part[1]
-        return None, high
+        return whole - sum((self._low(key, sibling, table) for sibling in _funds_under(parent) if sibling != fund), Decimal(0))
+
+
+@cache
+def _fund_parents() -> dict[str, str | None]:
+    """Each fund's notation → the fund above it (None at the top: 财政拨款, 单位资金, …)."""
+    funds = {c.iri: c.notation for c in codes().values() if c.dimension == "fund"}
+    broader = broader_codes()
+    return {notation: funds.get(broader.get(iri, "")) for iri, notation in funds.items()}
 
 
 def _broader_fund(fund: str) -> str | None:
-    broader = broader_codes()
-    iri = next((c.iri for c in _fund_codes() if c.notation == fund), None)
-    parent = broader.get(iri) if iri else None
-    return next((c.notation for c in _fund_codes() if c.iri == parent), None)
+    return _fund_parents().get(fund)
 
 
-def _funds_under(parent: str) -> list[str]:
-    return [c.notation for c in _fund_codes() if _broader_fund(c.notation) == parent]
-
-
-def _fund_codes() -> list[Code]:
-    from budgetkg.ontology.terms import codes
-
-    return [c for c in codes().values() if c.dimension == "fund"]
+def _funds_under(parent: str | None) -> list[str]:
+    """The funds one level under a fund (under None: the top-level funds)."""
+    return [fund for fund, above in _fund_parents().items() if above == parent]
 
 
 class TextTables:
@@ -853,8 +868,10 @@ class TextTables:
             progress = False
             for table in tables.values():
                 if any(None in table.placed.get(i, [None]) for i in range(len(table.items))):
-                    number = table.block.number
-                    known = {cell: found for cell, key in table.keys.items() if (found := ledger.range(key, number)) is not None}
+                    number, factor = table.block.number, _factor(table.block.money)
+                    known = {cell: (low if low is None else low / factor, high if high is None else high / factor)
+                             for cell, key in table.keys.items() if (found := ledger.range(key, number)) is not None
+                             for low, high in [found]}
                     progress |= table.solve(known)
             if not progress:
                 break

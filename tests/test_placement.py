@@ -55,7 +55,7 @@ def test_an_ambiguous_tree_is_not_guessed():
 
 
 def test_a_parent_that_is_not_the_sum_of_its_children_decides_nothing():
-    problem = Problem(3, rows("10 7 3", "7 7", "4 4"), row_relations=TOTAL_BASIC_PROJECT,
+    problem = Problem(3, rows("10 5 5", "7 7", "4 4"), row_relations=TOTAL_BASIC_PROJECT,
                       tree_relations=[{0: -1, 1: 1, 2: 1}])
     assert place(problem) == [[0, 1, 2], [0, None], [0, None]]
 
@@ -111,3 +111,18 @@ def test_allowed_columns_restrict_a_row():
     problem = Problem(4, rows("5"), allowed=[[2, 3]], row_relations=[{2: 1, 3: -1}])
     assert place(problem) == [[None]]
     assert place(Problem(4, rows("5 5"), allowed=[[2, 3]], row_relations=[{2: 1, 3: -1}])) == [[2, 3]]
+
+
+def test_sums_hold_up_to_the_rounding_of_the_figures():
+    """万元 figures with two decimals: 3,019.34 printed for children printing 3,019.33 in all."""
+    problem = Problem(3, rows("3019.34 2439.14 580.19", "1281.95 1240.49 41.46", "1360.03 998.47 361.56",
+                              "200.18 200.18", "177.17 177.17"), row_relations=TOTAL_BASIC_PROJECT,
+                      tree_relations=[{0: -1, 1: 1, 2: 1, 3: 1, 4: 1}], tolerance=D("0.005"))
+    assert place(problem)[3:] == [[0, 1], [0, 2]]
+
+
+def test_a_column_the_document_breaks_does_not_void_the_others():
+    """The parent's 基本支出 is a misprint; its 项目支出 still decides the children."""
+    problem = Problem(3, rows("30 9 10", "20 20", "10 10"), row_relations=TOTAL_BASIC_PROJECT,
+                      tree_relations=[{0: -1, 1: 1, 2: 1}])
+    assert place(problem)[1:] == [[0, 1], [0, 2]]
