@@ -757,8 +757,9 @@ def fact_key(fact: Fact) -> Key:
             fact.project.name if fact.project else None)
 
 
-def _with_fund(key: Key, fund: str | None) -> Key:
-    dims = tuple(sorted([(d, n) for d, n in key[3] if d != "fund"] + ([("fund", fund)] if fund else [])))
+def _with(key: Key, dimension: str, value: str | None) -> Key:
+    """The key with one dimension changed (None: left out)."""
+    dims = tuple(sorted([(d, n) for d, n in key[3] if d != dimension] + ([(dimension, value)] if value else [])))
     return key[:3] + (dims,) + key[4:]
 
 
@@ -774,6 +775,12 @@ def _in_yuan(text: str, money: str) -> tuple[Decimal, Decimal]:
     exponent = value.as_tuple().exponent
     step = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
     return value * factor, step * factor / 2
+
+
+# The dimensions whose values nest: all funds ⊃ 财政拨款 ⊃ 一般公共预算 …; all spending ⊃ 基本支出
+# ⊃ 人员经费 …; 三公经费 ⊃ 公务用车 ⊃ 购置费 ….  None stands for "all" where a figure may leave the
+# dimension out (a 支出合计 names no fund and no kind of spending), never for measures.
+NESTED = {"fund": True, "exptype": True, "measure": False}
 
 
 @dataclass
@@ -802,52 +809,68 @@ class Ledger:
 
     def range(self, key: Key, table: int) -> tuple[Decimal | None, Decimal | None] | None:
         """Where other tables put a cell: its stated value; else, money coming in and going out
-        in amounts of 0 or more, at least what the funds under its fund give and at most what
-        the fund above gives less the sibling funds."""
+        in amounts of 0 or more, at least the sum of the parts under it and at most what the
+        whole above it gives less its other parts (funds, kinds of spending, 三公 items)."""
         stated = self.stated(key, table)
         if stated is not None:
             return stated[0] - stated[1], stated[0] + stated[1]
-        fund = dict(key[3]).get("fund")
-        low = sum((self._low(key, child, table) for child in _funds_under(fund)), Decimal(0))
-        high = self._high(key, fund, table)
+        low = self.low(key, table, {})
+        high = self.high(key, table, {})
         return None if high is None and not low else (low or None, high)
 
-    def _low(self, key: Key, fund: str | None, table: int) -> Decimal:
-        """At least what a fund (None: all funds) gives: its stated figure or its parts' sum."""
-        stated = self.stated(_with_fund(key, fund), table)
+    def low(self, key: Key, table: int, seen: dict[Key, Decimal]) -> Decimal:
+        """At least: the stated figure, or the largest sum of the parts under it."""
+        if key in seen:
+            return seen[key]
+        stated = self.stated(key, table)
         if stated is not None:
-            return stated[0] - stated[1]
-        return sum((self._low(key, child, table) for child in _funds_under(fund)), Decimal(0))
+            seen[key] = stated[0] - stated[1]
+            return seen[key]
+        seen[key] = Decimal(0)
+        dims = dict(key[3])
+        best = Decimal(0)
+        for dimension in NESTED:
+            parts = _parts(dimension, dims.get(dimension))
+            if parts:
+                best = max(best, sum((self.low(_with(key, dimension, part), table, seen) for part in parts), Decimal(0)))
+        seen[key] = best
+        return best
 
-    def _high(self, key: Key, fund: str | None, table: int) -> Decimal | None:
-        """At most what a fund gives: its stated figure, or its parent's less its siblings'."""
-        stated = self.stated(_with_fund(key, fund), table)
+    def high(self, key: Key, table: int, seen: dict[Key, Decimal]) -> Decimal | None:
+        """At most: the stated figure, or the smallest of (a whole above it less its other parts)."""
+        stated = self.stated(key, table)
         if stated is not None:
             return stated[0] + stated[1]
-        if fund is None:
-            return None
-        parent = _broader_fund(fund)
-        whole = self._high(key, parent, table)
-        if whole is None:
-            return None
-        return whole - sum((self._low(key, sibling, table) for sibling in _funds_under(parent) if sibling != fund), Decimal(0))
+        dims = dict(key[3])
+        best: Decimal | None = None
+        for dimension, open_above in NESTED.items():
+            value = dims.get(dimension)
+            if value is None or (value not in _parents(dimension)):
+                continue
+            whole = _parents(dimension)[value]
+            if whole is None and not open_above:
+                continue
+            bound = self.high(_with(key, dimension, whole), table, seen)
+            if bound is None:
+                continue
+            bound -= sum((self.low(_with(key, dimension, part), table, seen) for part in _parts(dimension, whole) if part != value), Decimal(0))
+            best = bound if best is None else min(best, bound)
+        return best
 
 
 @cache
-def _fund_parents() -> dict[str, str | None]:
-    """Each fund's notation → the fund above it (None at the top: 财政拨款, 单位资金, …)."""
-    funds = {c.iri: c.notation for c in codes().values() if c.dimension == "fund"}
+def _parents(dimension: str) -> dict[str, str | None]:
+    """Each value of a nested dimension → the value above it (None at the top)."""
+    values = {c.iri: c.notation for c in codes().values() if c.dimension == dimension}
     broader = broader_codes()
-    return {notation: funds.get(broader.get(iri, "")) for iri, notation in funds.items()}
+    return {notation: values.get(broader.get(iri, "")) for iri, notation in values.items()}
 
 
-def _broader_fund(fund: str) -> str | None:
-    return _fund_parents().get(fund)
-
-
-def _funds_under(parent: str | None) -> list[str]:
-    """The funds one level under a fund (under None: the top-level funds)."""
-    return [fund for fund, above in _fund_parents().items() if above == parent]
+def _parts(dimension: str, value: str | None) -> list[str]:
+    """The values one level under a value (under None: the top-level ones, where None means all)."""
+    if value is None and not NESTED[dimension]:
+        return []
+    return [part for part, above in _parents(dimension).items() if above == value]
 
 
 class TextTables:
