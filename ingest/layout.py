@@ -31,6 +31,7 @@ _MONEY = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|�
 DEFAULT_MONEY = "万元"  # what a table without a 单位 line is taken to be in (the national templates' unit)
 _META = re.compile(r"^\s*(?:编制部门|编制单位|单位名称|部门名称|预算单位|预算主管部门)[:：]")
 _SECTION = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?第[一二三四五六七八九十]+部分")
+_SENTENCE = re.compile(r"[。；，,]")  # a line of prose, not a table row
 
 
 def clean(text: str) -> str:
@@ -259,13 +260,22 @@ class Layout:
             if _PAGE_HEADER.match(raw) or money_unit(raw) or _PAGE_NUMBER.match(raw):
                 continue
             toks = tokens(raw)
+            wordy = not any(is_amount(t) for t in toks) and not CODE.match(normalize(toks[0]))
+            sentence = wordy and bool(_SENTENCE.search(raw)) and not any(r.cells and normalize(r.cells[0]) == "项目名称" for r in current.header)
+            prose = sentence or wordy and len("".join(toks)) > 40  # a project form's cells hold sentences
+            if not in_body and sentence:
+                # a contents entry or a heading named like a table, followed by text: no table
+                self.paragraphs += [Paragraph(current.title_line, current.title)] + \
+                    [Paragraph(r.line, " ".join(r.cells)) for r in current.header] + [Paragraph(number, raw.strip())]
+                current = None
+                continue
             if not in_body:
                 if _text_row_starts(raw) and not normalize(toks[0]).startswith("栏次"):
                     in_body = True
                 else:
                     current.header.append(Row(number, toks))
                     continue
-            if len("".join(toks)) > 40 and not any(is_amount(t) for t in toks) and not CODE.match(normalize(toks[0])):
+            if prose:
                 close()  # narrative text after the table
                 self.paragraphs.append(Paragraph(number, raw.strip()))
                 continue

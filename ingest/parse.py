@@ -22,7 +22,7 @@ def parse_file(path: Path) -> ParsedDocument:
     parsed.warnings += [Warning_(0, note) for note in document.notes]
     reader = TableReader(parsed)
     find_parent(parsed, layout.paragraphs, reader)
-    for block in to_grids(parsed, layout.blocks):
+    for block in to_grids(parsed, layout.blocks, layout.paragraphs):
         try:
             reader.read(block)
         except (ValueError, IndexError, KeyError) as error:

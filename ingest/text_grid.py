@@ -30,9 +30,9 @@ from functools import cache
 
 from budgetkg.ingest.amounts import MalformedAmount, parse_amount
 from budgetkg.ingest.facts import Fact, ParsedDocument, Warning_
-from budgetkg.ingest.layout import TOTAL_LABELS, Block, Row, is_amount
+from budgetkg.ingest.layout import TOTAL_LABELS, Block, Paragraph, Row
 from budgetkg.ingest.placement import Problem, place
-from budgetkg.ontology.terms import Code, broader_codes, codes, functional_classes, lexicon, normalize
+from budgetkg.ontology.terms import Code, broader_codes, code, codes, functional_classes, lexicon, normalize
 
 
 # ------------------------------------------------------------ templates (data)
@@ -748,6 +748,7 @@ def _repeated_header(row: Row, header: list[Row], words: set[str]) -> bool:
 
 # ------------------------------------------------------------ the document's tables
 Key = tuple  # what a figure is: unit, year, phase, dimensions, details, subject, project
+TEXT = 0  # the "table" number of what the text states
 
 
 def fact_key(fact: Fact) -> Key:
@@ -873,13 +874,50 @@ def _parts(dimension: str, value: str | None) -> list[str]:
     return [part for part, above in _parents(dimension).items() if above == value]
 
 
+_CLAUSE = re.compile(r"^(?:[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+、|\d+[.、])?(?:其中:)?(?:(?P<year>20\d{2})年度?)?"
+                     r"(?P<label>[^\d,:]{2,24}?)(?:为|是)?(?P<amount>\d[\d,]*(?:\.\d+)?)万元$")
+_NOT_A_LEVEL = re.compile(r"增加|减少|增长|下降|上升|持平|比|较|上年|同比|占|\((?:类|款|项)\)")
+
+
+def text_statements(document: ParsedDocument, paragraphs: list[Paragraph]) -> list[tuple[Key, Decimal, Decimal]]:
+    """Figures the text states on their own: a sentence (or its 其中 clause) that is a label the
+    vocabulary knows and an amount in 万元, of the document's year: '本年支出合计19,044.27万元，
+    其中：基本支出14,206万元', '（三）公务接待费1.53万元'.  Changes, shares and subject items are not."""
+    from budgetkg.ingest.narrative import Text
+    from budgetkg.ingest.tables import label_dims
+
+    found = []
+    for sentence in re.split(r"[。；;\n]", Text(paragraphs, wrapped=True).text):
+        for position, clause in enumerate(normalize(sentence).split(",")):
+            match = _CLAUSE.match(clause)
+            if match is None or (position and not clause.startswith("其中")) or _NOT_A_LEVEL.search(match["label"]):
+                continue
+            label = match["label"]
+            if match["year"] and int(match["year"]) != document.year or \
+                    sum(end - start for start, end, _ in lexicon().find(label)) < 0.8 * len(label):
+                continue
+            dims, details = label_dims(label)
+            phase = dims.pop("phase").notation if "phase" in dims else document.phase
+            if "measure" not in dims and ("exptype" in dims or "支出" in label):
+                dims["measure"] = code("measure", "expenditure")
+            elif "measure" not in dims and "收入" in label:
+                dims["measure"] = code("measure", "income")
+            if "measure" not in dims or phase.startswith("prior-"):
+                continue
+            key = (document.unit.key, document.year, phase, tuple(sorted((d, c.notation) for d, c in dims.items())),
+                   tuple(sorted(c.notation for c in details)), None, None)
+            found.append((key, *_in_yuan(match["amount"], "万元")))
+    return found
+
+
 class TextTables:
     """Converts a document's text blocks to grid blocks, placing figures by arithmetic within
     each table first and then with what the other tables state."""
 
-    def __init__(self, document: ParsedDocument) -> None:
+    def __init__(self, document: ParsedDocument, paragraphs: list[Paragraph]) -> None:
         self.document = document
         self.pristine = copy.deepcopy(document)
+        self.statements = text_statements(document, paragraphs)
 
     def convert(self, blocks: list[Block]) -> list[Block]:
         tables = {b.number: t for b in blocks if b.layout == "text" and (t := build(b)) is not None}
@@ -922,6 +960,8 @@ class TextTables:
 
     def ledger(self, tables: list[Table]) -> Ledger:
         ledger = Ledger()
+        for key, value, tolerance in self.statements:
+            ledger.add(key, value, tolerance, TEXT)
         for table in tables:
             number = table.block.number
             if table.shape == "codes" and not any(item.figures for item in table.items):
@@ -965,11 +1005,11 @@ class TextTables:
         self.document.warnings.append(Warning_(line, f"{self.document.source_name}:{line}: {message}"))
 
 
-def to_grids(document: ParsedDocument, blocks: list[Block]) -> list[Block]:
+def to_grids(document: ParsedDocument, blocks: list[Block], paragraphs: list[Paragraph]) -> list[Block]:
     """The document's blocks, its text-layout tables rebuilt as grids."""
     if not any(b.layout == "text" for b in blocks):
         return blocks
-    return TextTables(document).convert(blocks)
+    return TextTables(document, paragraphs).convert(blocks)
 
 
 __all__ = ["TEMPLATES", "Template", "Heading", "to_grids", "pieces", "relations", "leaf_paths", "is_amount"]
