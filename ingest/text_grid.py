@@ -633,6 +633,26 @@ class Table:
                     progress |= before is not None
         return progress
 
+    def out_of_line(self) -> bool:
+        """Whether more of the table's column sums fail than hold among its placed rows: rows
+        printed against the wrong codes (an extraction that shifted them), whose figures
+        should not inform other tables."""
+        held = failed = 0
+        for side in range(len(self.sides)):
+            problem, indexes = self.problem(side, {})
+            for relation in problem.tree_relations:
+                placed = [self.placed.get(indexes[r]) for r in relation]
+                if any(p is None or None in p for p in placed):
+                    continue
+                for column in range(problem.width):
+                    total = sum((coefficient * figure for (r, coefficient), p in zip(relation.items(), placed)
+                                 for figure, c in zip(problem.rows[r], p) if c == column), Decimal(0))
+                    if abs(total) <= problem.tolerance * len(relation):
+                        held += 1
+                    else:
+                        failed += 1
+        return failed > held
+
     # -------------------------------------------------------- the grid
     def grid(self, probe: bool = False) -> tuple[Block, dict[tuple[int, int], tuple[int, int]]]:
         """The table as a grid block, and where each (item, value column) cell went (its line
@@ -964,6 +984,8 @@ class TextTables:
             ledger.add(key, value, tolerance, TEXT)
         for table in tables:
             number = table.block.number
+            if table.out_of_line():
+                continue
             if table.shape == "codes" and not any(item.figures for item in table.items):
                 total = Table(table.block, table.shape, table.sides, table.side_heads, table.relations, [Item(0, label="合计")])
                 for key in self.keys(total).values():
