@@ -126,3 +126,12 @@ def test_a_column_the_document_breaks_does_not_void_the_others():
     problem = Problem(3, rows("30 9 10", "20 20", "10 10"), row_relations=TOTAL_BASIC_PROJECT,
                       tree_relations=[{0: -1, 1: 1, 2: 1}])
     assert place(problem)[1:] == [[0, 1], [0, 2]]
+
+
+def test_a_stated_figure_counts_before_a_bound():
+    """Another table states 国有资本经营预算 is blank; a bound worked out from two others (which
+    contradict this one) would put the figure there: the stated figure wins."""
+    relations = [{0: 1, 1: -1, 2: -1, 3: -1}]
+    problem = Problem(4, rows("10 7 3"), row_relations=relations,
+                      known={(0, 2): (None, D(2)), (0, 3): (D(0), D(0))})
+    assert place(problem) == [[0, 1, 2]]
