@@ -15,7 +15,7 @@ from decimal import Decimal
 from budgetkg.ingest.amounts import MalformedAmount, amount, parse_amount, to_wanyuan
 from budgetkg.ingest.document import squeeze
 from budgetkg.ingest.units import Units, split_code
-from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean, is_amount
+from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean, is_amount, money_unit
 from budgetkg.ingest.facts import Fact, Indicator, ParsedDocument, Project, Subject, TableInfo, Unit, Warning_
 from budgetkg.ontology.terms import Code, code, functional_classes, lexicon, narrower, normalize
 
@@ -26,6 +26,7 @@ _NUMBERING = [
     (re.compile(r"^\d+[、.．](?!\d)"), 3),
     (re.compile(r"^[（(]\d+[）)]"), 4),
 ]
+_FORM_MONEY = re.compile(r"^(?:项目资金)?[(](万元|元)[)]$")
 _INDICATOR_HEADS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "指标值": "value", "度量单位": "uom", "计量单位": "uom"}
 
 
@@ -615,14 +616,22 @@ class TableReader:
                 if key == "实施单位" and cells[i + 1]:
                     unit = self.units.get(*split_code(cells[i + 1]), row.line)
         project = self.project(unit, name, block.title_line)
+        stated = next((money_unit(f"单位：{m[1]}") for r in rows for c in r.cells if (m := _FORM_MONEY.search(normalize(c)))), None)
+        info.money = stated or info.money  # '项目资金（元）': the form's own unit
         level1 = level2 = ""
         in_indicators = False
         for row in rows:
             cells = row.cells
             key = normalize(cells[0]) if cells else ""
             rest = [c for c in cells[1:] if c.strip()]
+            pairs = [(label, value) for label, value in zip(cells, cells[1:]) if label.strip() and amount(label) is None and amount(value) is not None]
             if key in {"年度目标", "年度绩效目标"} and rest:
                 project.goal = project.goal or rest[0]
+            elif pairs and pairs[0][0] == cells[0] and not in_indicators:
+                # label, amount, label, amount …: '项目资金总额 | 10,308,000.00 | 年度资金申请总额 | 3,498,000.00'
+                for label, value_text in pairs:
+                    dims = merge({"measure": code("measure", "expenditure")}, label_dims(label)[0])
+                    self.fact(amount(value_text), unit, dims, (), info, row.line, cells.index(value_text), label, clean(label), project=project)
             elif key.startswith("项目资金") or key == "" and rest and rest[0].startswith(("其中", "上年结转", "其他资金")) and not in_indicators:
                 label = rest[0] if rest else ""
                 value = amount(rest[-1]) if len(rest) > 1 else None

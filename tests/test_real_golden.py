@@ -58,6 +58,8 @@ def matches(document: ParsedDocument, fact: Fact, figure: dict) -> bool:
         row = _key(figure["row"])
         if _key(fact.row_label) != row and not (fact.project and _key(fact.project.name) == row):
             return False
+    if figure.get("column") is None:
+        return True  # a project form's label/value cells have no column heading
     leaf = _key(figure["column"].split("/")[-1])
     return leaf in _key(fact.column_label) or _key(fact.column_label.split("/")[-1]) in leaf
 
