@@ -1032,6 +1032,3 @@ def to_grids(document: ParsedDocument, blocks: list[Block], paragraphs: list[Par
     if not any(b.layout == "text" for b in blocks):
         return blocks
     return TextTables(document, paragraphs).convert(blocks)
-
-
-__all__ = ["TEMPLATES", "Template", "Heading", "to_grids", "pieces", "relations", "leaf_paths", "is_amount"]
