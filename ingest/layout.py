@@ -5,7 +5,8 @@ Two physical layouts carry the tables:
 * grids: cells marked out by the source (PDF rules, worksheet cells, HTML, tab-separated
   lines); a page break repeats the header, with or without the title;
 * text layout (text extracted from a PDF): cells are separated by spaces, long cells wrap onto
-  the following lines and the header is flattened line by line.
+  the following lines and the header is flattened line by line.  Such a block keeps one row of
+  tokens per line; `text_grid` rebuilds it as a grid before it is read.
 
 Nothing here knows what a table means; `tables.py` interprets the blocks.
 """
