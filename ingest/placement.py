@@ -23,14 +23,14 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
-from math import comb
+from math import ceil, comb, floor
 
 Vector = tuple[Decimal, ...]
 Placement = tuple[int, ...]  # the column of each figure, in printed order
 Sum = tuple[dict[int, int], int]  # {row: coefficient} summing to 0 in one column
 
 _MAX_CANDIDATES = 5_000  # a row with more ways to place its figures is left undecided
-_MAX_SUMS = 100_000  # partial sums kept while checking one column sum exactly
+_MAX_SUMS = 20_000  # partial sums kept while checking one column sum exactly
 
 
 @dataclass
@@ -58,6 +58,7 @@ def place(problem: Problem) -> list[list[int | None]]:
 
     The table alone decides first; what other tables state only decides what it leaves open,
     and only if it agrees with everything the table decided."""
+    problem = _in_integers(problem)
     domains = _row_domains(problem)
     decided = _decisions(problem, _propagate(problem, domains))
     if not problem.known or all(None not in row for row in decided):
@@ -67,6 +68,21 @@ def place(problem: Problem) -> list[list[int | None]]:
         if any(b is not None and b != a for b, a in zip(before, after)):
             return decided  # the other tables contradict this one: they decide nothing here
     return helped
+
+
+def _in_integers(problem: Problem) -> Problem:
+    """The problem in whole units of its smallest printed digit (sums of Decimals are slow);
+    stated bounds that fall between two units are widened to the next unit out."""
+    exponents = [n.as_tuple().exponent for row in problem.rows for n in row] + [problem.tolerance.as_tuple().exponent]
+    digits = min(max([-e for e in exponents if isinstance(e, int)] + [0]), 6)
+    scale = 10 ** digits
+
+    def widened(low: Decimal | None, high: Decimal | None) -> tuple[int | None, int | None]:
+        return (None if low is None else floor(low * scale), None if high is None else ceil(high * scale))
+
+    return Problem(problem.width, [[int(n * scale) for n in row] for row in problem.rows], problem.allowed,
+                   problem.row_relations, problem.tree_relations,
+                   {cell: widened(*bounds) for cell, bounds in problem.known.items()}, Decimal(problem.tolerance * scale))
 
 
 def candidates(figures: int, columns: list[int]) -> list[Placement]:
@@ -140,21 +156,42 @@ def _propagate(problem: Problem, domains: list[list[Placement] | None]) -> list[
     decides alone is kept."""
     domains = [list(d) if d is not None else None for d in domains]
     sums: list[Sum] = []
+    first: list[dict[int, list[Placement]]] = []
     for relation in problem.tree_relations:
         if all(domains[r] for r in relation):
             for column in range(problem.width):
-                if all(_supported((relation, column), domains, problem).values()):
+                support = _supported((relation, column), domains, problem)
+                if all(support.values()):
                     sums.append((relation, column))
-    changed = True
-    while changed:
-        changed = False
-        for column_sum in sums:
-            for row, kept in _supported(column_sum, domains, problem).items():
-                if not kept:
-                    return [d if d is not None and len(d) == 1 else None for d in _row_domains(problem)]
-                if len(kept) < len(domains[row]):
-                    domains[row] = kept
-                    changed = True
+                    first.append(support)
+    by_row: dict[int, list[int]] = {}
+    for index, (relation, _) in enumerate(sums):
+        for row in relation:
+            by_row.setdefault(row, []).append(index)
+    queue: list[int] = []
+    waiting: set[int] = set()
+
+    def narrow(support: dict[int, list[Placement]], source: int | None) -> bool:
+        for row, kept in support.items():
+            kept = [p for p in kept if p in domains[row]]  # type: ignore[operator]
+            if not kept:
+                return False
+            if len(kept) < len(domains[row]):  # type: ignore[arg-type]
+                domains[row] = kept
+                for other in by_row[row]:
+                    if other != source and other not in waiting:
+                        waiting.add(other)
+                        queue.append(other)
+        return True
+
+    for support in first:  # what each sum allowed of the domains it started from
+        if not narrow(support, None):
+            return [d if d is not None and len(d) == 1 else None for d in _row_domains(problem)]
+    while queue:  # the sums whose rows others narrowed since
+        index = queue.pop(0)
+        waiting.discard(index)
+        if not narrow(_supported(sums[index], domains, problem), index):
+            return [d if d is not None and len(d) == 1 else None for d in _row_domains(problem)]
     return domains
 
 

@@ -66,11 +66,19 @@ class Ledger:
     values: dict[Key, tuple[Decimal, Decimal, int]] = field(default_factory=dict)  # value, tolerance, table
     clashes: set[Key] = field(default_factory=set)
     empty: dict[Key, int] = field(default_factory=dict)  # a table's total row key, subject left out → table
+    _stems: set[Key] = field(default_factory=set)  # what is stated, nested dimensions left out
+    _lows: dict[tuple[Key, int], Decimal] = field(default_factory=dict)
+    _highs: dict[tuple[Key, int], Decimal | None] = field(default_factory=dict)
 
     def add(self, key: Key, value: Decimal, tolerance: Decimal, table: int) -> None:
         if key in self.values and abs(self.values[key][0] - value) > max(self.values[key][1], tolerance):
             self.clashes.add(key)
         self.values.setdefault(key, (value, tolerance, table))
+        self._stems.add(_stem(key))
+
+    def add_empty(self, scope: Key, table: int) -> None:
+        self.empty[scope] = table
+        self._stems.add(_stem(scope))
 
     def stated(self, key: Key, table: int) -> tuple[Decimal, Decimal] | None:
         """The value (and its tolerance) another table gives this meaning."""
@@ -89,48 +97,49 @@ class Ledger:
         stated = self.stated(key, table)
         if stated is not None:
             return stated[0] - stated[1], stated[0] + stated[1]
-        low = self.low(key, table, {})
-        high = self.high(key, table, {})
+        if _stem(key) not in self._stems and _stem(key[:5] + (None, None)) not in self._stems:
+            return None  # nothing stated about anything of this kind
+        low = self.low(key, table)
+        high = self.high(key, table)
         return None if high is None and not low else (low or None, high)
 
-    def low(self, key: Key, table: int, seen: dict[Key, Decimal]) -> Decimal:
+    def low(self, key: Key, table: int) -> Decimal:
         """At least: the stated figure, or the largest sum of the parts under it."""
-        if key in seen:
-            return seen[key]
-        stated = self.stated(key, table)
-        if stated is not None:
-            seen[key] = stated[0] - stated[1]
-            return seen[key]
-        seen[key] = Decimal(0)
-        dims = dict(key[3])
-        best = Decimal(0)
-        for dimension in NESTED:
-            parts = _parts(dimension, dims.get(dimension))
-            if parts:
-                best = max(best, sum((self.low(_with(key, dimension, part), table, seen) for part in parts), Decimal(0)))
-        seen[key] = best
-        return best
+        if (key, table) not in self._lows:
+            stated = self.stated(key, table)
+            if stated is not None:
+                best = stated[0] - stated[1]
+            else:
+                dims = dict(key[3])
+                best = max([sum((self.low(_with(key, dimension, part), table) for part in parts), Decimal(0))
+                            for dimension in NESTED if (parts := _parts(dimension, dims.get(dimension)))] + [Decimal(0)])
+            self._lows[key, table] = best
+        return self._lows[key, table]
 
-    def high(self, key: Key, table: int, seen: dict[Key, Decimal]) -> Decimal | None:
+    def high(self, key: Key, table: int) -> Decimal | None:
         """At most: the stated figure, or the smallest of (a whole above it less its other parts)."""
-        stated = self.stated(key, table)
-        if stated is not None:
-            return stated[0] + stated[1]
-        dims = dict(key[3])
-        best: Decimal | None = None
-        for dimension, open_above in NESTED.items():
-            value = dims.get(dimension)
-            if value is None or (value not in _parents(dimension)):
-                continue
-            whole = _parents(dimension)[value]
-            if whole is None and not open_above:
-                continue
-            bound = self.high(_with(key, dimension, whole), table, seen)
-            if bound is None:
-                continue
-            bound -= sum((self.low(_with(key, dimension, part), table, seen) for part in _parts(dimension, whole) if part != value), Decimal(0))
-            best = bound if best is None else min(best, bound)
-        return best
+        if (key, table) not in self._highs:
+            stated = self.stated(key, table)
+            best: Decimal | None = None if stated is None else stated[0] + stated[1]
+            dims = dict(key[3])
+            for dimension, open_above in NESTED.items():
+                value = dims.get(dimension)
+                if stated is not None or value is None or value not in _parents(dimension):
+                    continue
+                whole = _parents(dimension)[value]
+                if whole is None and not open_above:
+                    continue
+                bound = self.high(_with(key, dimension, whole), table)
+                if bound is not None:
+                    bound -= sum((self.low(_with(key, dimension, part), table) for part in _parts(dimension, whole) if part != value), Decimal(0))
+                    best = bound if best is None else min(best, bound)
+            self._highs[key, table] = best
+        return self._highs[key, table]
+
+
+def _stem(key: Key) -> Key:
+    """A key without its nested dimensions: what bounds can be worked out between."""
+    return key[:3] + (tuple((d, n) for d, n in key[3] if d not in NESTED),) + key[4:]
 
 
 @cache
@@ -141,6 +150,7 @@ def _parents(dimension: str) -> dict[str, str | None]:
     return {notation: values.get(broader.get(iri, "")) for iri, notation in values.items()}
 
 
+@cache
 def _parts(dimension: str, value: str | None) -> list[str]:
     """The values one level under a value (under None: the top-level ones, where None means all)."""
     if value is None and not NESTED[dimension]:

@@ -357,7 +357,7 @@ class TextTables:
             if table.out_of_line():
                 continue
             for scope in table.empty_scope:
-                ledger.empty[scope] = number
+                ledger.add_empty(scope, number)
             for index, item in enumerate(table.items):
                 placed = table.placed.get(index)
                 if placed is None or None in placed:
