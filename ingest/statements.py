@@ -172,7 +172,7 @@ def text_statements(document: ParsedDocument, paragraphs: list[Paragraph]) -> li
 
     found = []
     for sentence in re.split(r"[。；;\n]", Text(paragraphs, wrapped=True).text):
-        for position, clause in enumerate(normalize(sentence).split(",")):
+        for position, clause in enumerate(re.split(r"(?<!\d),|,(?!\d)", normalize(sentence))):
             match = _CLAUSE.match(clause)
             if match is None or (position and not clause.startswith("其中")) or _NOT_A_LEVEL.search(match["label"]):
                 continue

@@ -245,3 +245,34 @@ def test_a_garbled_table_is_reported_where_the_arithmetic_fails():
     document = parse_file(REAL / "shanghai_putuo_wlj_2025_dept_final.txt")
     dropping = [w for w in document.warnings if DROPPING.search(w.message)]
     assert [w.line for w in dropping] == [349, 420]
+
+
+def test_a_table_no_template_describes_takes_its_columns_from_its_budget_words(tmp_path):
+    path = tmp_path / "other.txt"
+    path.write_text(DOCUMENT.split("2026年部门财务收支预算总表")[0] + """2026年部门一般公共预算支出情况表
+编制部门：上海市普陀区测试局 单位：元
+科目编码 科目名称 基本支出 项目支出
+208 社会保障和就业支出 600,000 400,000
+210 卫生健康支出 1,000,000 1,000,000
+""", encoding="utf-8")
+    document = parse_file(path)
+    assert figures(document, "支出情况表", "208") == {"基本支出": "600000", "项目支出": "400000"}
+    assert not document.warnings
+
+
+def test_figures_the_text_states_on_their_own():
+    from budgetkg.ingest.layout import Paragraph
+    from budgetkg.ingest.statements import text_statements
+
+    class Doc:  # what text_statements reads of a parsed document
+        year, phase = 2025, "final"
+        unit = type("U", (), {"key": "u"})()
+
+    paragraphs = [Paragraph(1, "三、支出决算情况说明"),
+                  Paragraph(2, "本年支出合计 19,044.27 万元，其中：基本支出 14,206 万元，占 74.59%；项目支出"),
+                  Paragraph(3, "4,838.27 万元，占 25.41%。"),
+                  Paragraph(4, "（一）因公出国（境）费0万元，比2024年减少1.2万元。"),
+                  Paragraph(5, "1.社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休（项），年初预算为 51.50 万元，支出决算为 51.98 万元。")]
+    found = {(dict(key[3]).get("exptype"), dict(key[3])["measure"]): str(value) for key, value, _ in text_statements(Doc(), paragraphs)}
+    assert found == {(None, "expenditure"): "190442700.00", ("basic", "expenditure"): "142060000",
+                     ("project", "expenditure"): "48382700.00", (None, "abroad"): "0"}
