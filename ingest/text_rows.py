@@ -296,47 +296,88 @@ def _assign_sides(segments: list[Item], widths: tuple[int, int]) -> list[Item]:
 
 def group_items(lines: list[Row]) -> list[Item]:
     """The rows of a table printed as two or three code | name | value groups side by side,
-    one item per group and line: a code starts an item, and so does a label after figures."""
-    items: list[Item] = []
-    pending: list[str] = []
+    one item per group and line: a code starts an item, and so does a label after figures.
+    A wrapped name's lines hold a fragment per group that wraps, in the groups' order."""
+    parsed: list[list[Item] | list[str]] = []  # per line: its items, or the name fragments it holds
     for row in lines:
         parts = pieces(" ".join(row.cells))
-        line_items: list[Item] = []
-        index = 0
-        while index < len(parts):
-            code, used = _code_prefix(parts[index:])
-            if code:
-                line_items.append(Item(row.line, code))
-                index += used
-                continue
-            part = parts[index]
-            index += 1
-            if is_figure(part):
-                if not line_items:
-                    line_items.append(Item(row.line))
-                line_items[-1].figures.append(part)
-            elif line_items and not line_items[-1].figures and not (line_items[-1].label and normalize(part).endswith("合计")):
-                line_items[-1].label += part
-            else:
-                line_items.append(Item(row.line, label=part))
-        if not any(i.code or i.figures for i in line_items) and not any(normalize(i.label).endswith("合计") for i in line_items):
-            pending += [i.label for i in line_items]
+        segments = _group_segments(parts, row.line)
+        if any(i.code or i.figures or normalize(i.label).endswith("合计") for i in segments):
+            parsed.append(segments)
+        else:
+            parsed.append(parts)
+    parsed = _join_late_figures(parsed)
+    items: list[Item] = []
+    for index, entry in enumerate(parsed):
+        if entry and isinstance(entry[0], Item):
+            items += entry  # type: ignore[arg-type]
             continue
-        unlabelled = [i for i in line_items if not i.label]
-        waiting = items[-1] if items and items[-1].code and not items[-1].label and not items[-1].figures else None
-        if waiting is not None and len(line_items) == 1 and not line_items[0].code and not line_items[0].label:
-            waiting.tails, waiting.figures = pending, line_items[0].figures  # code, then its name, then its figure
-            pending = []
-            continue
-        if unlabelled and pending:
-            unlabelled[0].heads = pending
-        elif pending and items:
-            without = [i for i in items if i.line == items[-1].line and not i.label]
-            if without:
-                without[0].tails = pending
-        pending = []
-        items += line_items
+        before = next((e for e in reversed(parsed[:index]) if e and isinstance(e[0], Item)), [])
+        after = next((e for e in parsed[index + 1:] if e and isinstance(e[0], Item)), [])
+        for position, fragment in enumerate(entry):
+            target = _fragment_owner(position if len(entry) > 1 else None, before, after)  # type: ignore[arg-type]
+            if target is not None:
+                (target.heads if target in after else target.tails).append(fragment)  # type: ignore[arg-type]
     return items
+
+
+def _group_segments(parts: list[str], line: int) -> list[Item]:
+    segments: list[Item] = []
+    index = 0
+    while index < len(parts):
+        code, used = _code_prefix(parts[index:])
+        if code:
+            segments.append(Item(line, code))
+            index += used
+            continue
+        part = parts[index]
+        index += 1
+        if is_figure(part):
+            if not segments:
+                segments.append(Item(line))
+            segments[-1].figures.append(part)
+        elif segments and not segments[-1].figures and not (segments[-1].label and normalize(part).endswith("合计")):
+            segments[-1].label += part
+        else:
+            segments.append(Item(line, label=part))
+    return segments
+
+
+def _join_late_figures(parsed: list[list[Item] | list[str]]) -> list[list[Item] | list[str]]:
+    """A code printed last on its line, its name on the next lines and its figure on a line of
+    its own: the name and the figure are the code's."""
+    result: list[list[Item] | list[str]] = []
+    index = 0
+    while index < len(parsed):
+        entry = parsed[index]
+        following = index + 1
+        while following < len(parsed) and parsed[following] and not isinstance(parsed[following][0], Item):
+            following += 1
+        last = entry[-1] if entry and isinstance(entry[-1], Item) else None
+        figures = parsed[following] if following < len(parsed) else []
+        if last is not None and last.code and not last.label and not last.figures and len(figures) == 1 \
+                and isinstance(figures[0], Item) and not figures[0].code and not figures[0].label:
+            last.tails = [p for fragment in parsed[index + 1:following] for p in fragment]  # type: ignore[misc]
+            last.figures = figures[0].figures
+            result.append(entry)
+            index = following + 1
+            continue
+        result.append(entry)
+        index += 1
+    return result
+
+
+def _fragment_owner(position: int | None, before: list[Item], after: list[Item]) -> Item | None:
+    """Whose name a fragment line's piece continues: a name centred on its row takes as many
+    lines below as above, so a row still owed a tail takes it; else a row below without a name
+    on its own line takes it as its head; else the row above.  A line with a piece per group
+    gives the group's row by position."""
+    def at(row: list[Item], wanted) -> Item | None:
+        candidates = [i for i in row if wanted(i)] if position is None else row[position:position + 1]
+        return next((i for i in candidates if wanted(i)), None)
+
+    return at(before, lambda i: len(i.heads) > len(i.tails)) or at(after, lambda i: not i.label) \
+        or at(before, lambda i: True)
 
 
 def figure_value(text: str) -> Decimal:
