@@ -26,6 +26,7 @@ class Heading:
 
 
 def H(text: str, *children: Heading | str) -> Heading:
+    """A heading written compactly: H("支出预算", "合计", "基本支出", "项目支出")."""
     return Heading(text, tuple(c if isinstance(c, Heading) else Heading(c) for c in children))
 
 
@@ -47,20 +48,21 @@ class Template:
 
 TOTAL_HEADINGS = {"合计", "小计", "本年收入合计", "本年支出合计"}
 SPLIT_HEADINGS = {"预算数", "决算数"}
-_BUDGET_SPENDING = ("合计", "基本支出", "项目支出")
-_FINAL_SPENDING = ("合计", "基本支出", "项目支出")
+_SPENDING = ("合计", "基本支出", "项目支出")
 _PHASES = ("预算数", "决算数")
 
 
 def _sangong_final(*leaf: str) -> tuple[Heading, ...]:
+    """The 决算 三公 table's headings, each split into `leaf` (预算数, 决算数) or not."""
     return (H("合计", *leaf), H("因公出国（境）费", *leaf),
             H("公务用车购置及运行维护费", H("小计", *leaf), H("公务用车购置费", *leaf), H("公务用车运行维护费", *leaf)),
             H("公务接待费", *leaf))
 
 
 def _fund_final(title: str) -> Template:
+    """The 决算 tables of 政府性基金 and 国有资本经营 money: balance, income, spending, balance."""
     return Template((title,), ("年初结转和", "本年收入", "本年支出", "年末结转和"), "codes",
-                    (H("年初结转和结余"), H("本年收入"), H("本年支出", *_FINAL_SPENDING), H("年末结转和结余")))
+                    (H("年初结转和结余"), H("本年收入"), H("本年支出", *_SPENDING), H("年末结转和结余")))
 
 
 TEMPLATES: tuple[Template, ...] = (
@@ -70,13 +72,13 @@ TEMPLATES: tuple[Template, ...] = (
     Template(("财务收支",), ("本年收入", "本年支出"), "pairs", (H("本年收入", "预算数"), H("本年支出", "预算数"))),
     Template(("收入预算总表",), ("财政拨款收入", "事业收入", "其他收入"), "codes",
              (H("收入预算", "合计", "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入"),)),
-    Template(("支出预算总表",), ("基本支出", "项目支出"), "codes", (H("支出预算", *_BUDGET_SPENDING),)),
+    Template(("支出预算总表",), ("基本支出", "项目支出"), "codes", (H("支出预算", *_SPENDING),)),
     Template(("财政拨款收支",), ("一般公共预算", "政府性基金预算", "国有资本经营预算"), "pairs",
              (H("财政拨款收入", "预算数"), H("财政拨款支出", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算")),
              not_title=("决算",)),
-    Template(("一般公共预算支出功能分类",), ("基本支出", "项目支出"), "codes", (H("一般公共预算支出", *_BUDGET_SPENDING),)),
-    Template(("政府性基金预算支出功能分类",), ("基本支出", "项目支出"), "codes", (H("政府性基金预算支出", *_BUDGET_SPENDING),)),
-    Template(("国有资本经营预算支出功能分类",), ("基本支出", "项目支出"), "codes", (H("国有资本经营预算支出", *_BUDGET_SPENDING),)),
+    Template(("一般公共预算支出功能分类",), ("基本支出", "项目支出"), "codes", (H("一般公共预算支出", *_SPENDING),)),
+    Template(("政府性基金预算支出功能分类",), ("基本支出", "项目支出"), "codes", (H("政府性基金预算支出", *_SPENDING),)),
+    Template(("国有资本经营预算支出功能分类",), ("基本支出", "项目支出"), "codes", (H("国有资本经营预算支出", *_SPENDING),)),
     Template(("基本支出", "经济分类"), ("人员经费", "公用经费"), "codes", (H("一般公共预算基本支出", "合计", "人员经费", "公用经费"),)),
     Template(("三公", "机关运行经费"), ("购置费", "运行费"), "row",
              (H("“三公”经费预算数", "合计", "因公出国(境)费", "公务接待费", H("公务用车购置及运行费", "小计", "购置费", "运行费")),
@@ -91,7 +93,7 @@ TEMPLATES: tuple[Template, ...] = (
              not_title=("收入", "一般公共", "政府性基金", "国有资本", "三公", "基本支出")),
     Template(("财政拨款收入支出决算总表",), ("收入", "支出"), "pairs",
              (H("收入", "决算数"), H("支出", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"))),
-    Template(("一般公共预算财政拨款支出决算表",), ("基本支出", "项目支出"), "codes", (H("本年支出", *_FINAL_SPENDING),),
+    Template(("一般公共预算财政拨款支出决算表",), ("基本支出", "项目支出"), "codes", (H("本年支出", *_SPENDING),),
              not_title=("基本支出",)),
     Template(("基本支出决算",), ("决算数",), "groups", (H("决算数"),)),
     Template(("基本支出决算",), ("金额",), "groups", (H("金额"),)),
@@ -99,11 +101,12 @@ TEMPLATES: tuple[Template, ...] = (
     Template(("三公", "决算"), ("预算数", "决算数"), "row", tuple(H(phase, *_sangong_final()) for phase in _PHASES)),
     _fund_final("政府性基金预算财政拨款收入支出决算表"),
     _fund_final("国有资本经营预算财政拨款收入支出决算表"),
-    Template(("国有资本经营预算财政拨款支出决算表",), ("基本支出", "项目支出"), "codes", (H("本年支出", *_FINAL_SPENDING),)),
+    Template(("国有资本经营预算财政拨款支出决算表",), ("基本支出", "项目支出"), "codes", (H("本年支出", *_SPENDING),)),
 )
 
 
 def template_for(block: Block) -> Template | None:
+    """The first template whose title and header words the block has."""
     title = normalize(block.title)
     header = normalize("".join("".join(r.cells) for r in block.header))
     for template in TEMPLATES:
