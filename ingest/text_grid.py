@@ -4,18 +4,18 @@ Text extracted from a PDF loses the table's cells: figures are separated by spac
 only its non-blank figures, long labels wrap onto the lines before and after the row, subject
 codes are printed split ("208 05 01") or glued to their name ("2120501城乡社区环境卫生"), the
 header is flattened line by line in no useful order, and one line may carry two sides of a
-收支总表 or two column groups printed side by side.  This module rebuilds the grid:
+收支总表 or two column groups printed side by side.  The grid is rebuilt in three steps:
 
-1. rows: each line is cut into codes, labels and figures; split codes are joined, wrapped
-   label fragments re-attached, 行次 numbers dropped (`code_items`, `pair_items`,
-   `group_items`);
-2. columns: the standard templates (the Shanghai 预算 tables, the national 部门决算 tables) are
-   described as data below and recognised by title and header words; any other table has its
-   columns read from the header's budget words (`lexicon_columns`);
+1. rows: each line is cut into codes, labels and figures, split codes joined, wrapped labels
+   re-attached, 行次 numbers dropped (`text_rows`);
+2. columns: a standard table's come from its template, recognised by title and header words
+   (`templates`); any other table's are read from the header's budget words
+   (`lexicon_columns`);
 3. figures: a row printing fewer figures than there are columns has each figure placed by
-   arithmetic (`placement.place`): the template's totals within the row, parents as the sums
-   of their children, and the cells other tables of the document state.  A figure the
-   arithmetic does not place is reported ("cannot be placed") and left out, never guessed.
+   arithmetic (`placement`): the template's totals within the row, parents as the sums of
+   their children, and what the document's other tables and its text state (`statements`).
+   A figure the arithmetic does not place is reported ("cannot be placed") and left out,
+   never guessed; the figures of that row it does place are kept.
 
 The result is a `Block` in the "tab" layout with header rows whose column paths the grid
 reader understands ("支出预算/基本支出") and one body row per table row.
