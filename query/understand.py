@@ -338,7 +338,9 @@ class Understander:
         u.year = int(year.group(1)) if year and not u.years.several else None
         if u.year is None and re.search(r"去年|上年度|上一年(?!度?相比)", text) and not re.search(r"比上年|较上年|比去年|较去年|同比", text):
             u.year_offset = -1  # "去年": the year before the latest one disclosed
-        masked = u.masked
+        # "政府性基金预算财政拨款收入" names a fund, not the 预算 of a year
+        funds = [m for m in u.mentions if m.kind == "measure" and t.codes()[m.targets[0]].dimension == "fund"]
+        masked = _masked(u.masked, funds, kinds={"measure"})
         final = bool(FINAL_WORDS.search(masked))
         budget = bool(BUDGET_WORDS.search(masked))
         u.phase_stated = final or budget
@@ -365,11 +367,11 @@ class Understander:
         u.follow_up = bool(re.match(r"^(?:那|那么|那个|它|其|该单位|这个单位)", text)) or text.endswith("呢") or text.endswith("呢?")
 
 
-def _masked(text: str, mentions: list[Mention]) -> str:
+def _masked(text: str, mentions: list[Mention], kinds: frozenset[str] | set[str] = frozenset({"unit", "project", "subject"})) -> str:
     """The question with the units, projects and subjects it names blanked out, so that the words
     inside a name (“柳州市人民政府办公室”) do not count as words of the question."""
     for m in mentions:
-        if m.kind in {"unit", "project", "subject"}:
+        if m.kind in kinds:
             text = text[:m.start] + "＿" * (m.end - m.start) + text[m.end:]
     return text
 

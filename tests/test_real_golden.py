@@ -124,3 +124,19 @@ def test_internal_bodies(name: str, unit: str, count: int, some: list[str]) -> N
     assert found.internal_count == count
     assert len(found.internal_bodies) == count
     assert set(some) <= set(found.internal_bodies)
+
+
+def test_procurement_and_its_parts_from_the_text():
+    """"政府采购金额（以合同签订为准）为372.34万元，其中：货物采购金额8.57万元、工程采购金额0.00万元、…"."""
+    document = parsed("shanghai_putuo_sthj_2025_dept_final.txt")
+    stated = {tuple(d.notation for d in f.details): f.amount for f in document.facts
+              if f.table == 0 and f.dims["measure"].notation == "procurement"}
+    assert stated == {(): Decimal("372.34"), ("goods",): Decimal("8.57"), ("works",): Decimal("0.00"),
+                      ("services",): Decimal("363.77")}
+
+
+def test_a_change_stated_after_a_comparison_clause_keeps_the_figure_before_it():
+    """"…收入支出总计19,044.27万元。与2024年度相比，收入支出总计增加100.46万元，增长0.53%"."""
+    document = parsed("shanghai_putuo_shiquan_2025_dept_final.txt")
+    change = next(c for c in document.changes if c.topic == "收入支出总计")
+    assert (change.amount, change.change, change.rate) == (Decimal("19044.27"), Decimal("100.46"), Decimal("0.53"))
