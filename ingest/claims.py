@@ -61,7 +61,14 @@ _FILLER = re.compile(r"金额|单位|部门|总|共计|合计|总计|安排|的|
 _TRAILING = re.compile(r"(?:为|是|共|共计)?(?:年初预算|预算数|预算|决算数|决算|执行数|支出决算)?(?:为|是)?$")
 # a level's name may hold a bracketed word of its own: 政府办公厅（室）及相关机构事务（款）
 _PATH = re.compile(r"((?:[^（(）)，。；]|[（(][^类款项（()）]{1,3}[）)])+?)[（(](?:\d{1,3})?(类|款|项)[）)]")
-_REASON = re.compile(r"^[^。]*?(?:主要原因|原因)(?:是|为|如下)?[:：]?(?P<reason>[^。]+)")
+# a reason: "主要原因是：…", "…的原因为…", or a clause "主要是…" / "主要由于…" (not "主要是用于…": what money is for)
+_REASON = re.compile(r"(?:主要原因|原因)(?:是|为|如下|在于)?[:：]?|(?:^|(?<=[，,；;]))\s*主要(?:是|系|由于|因为)(?!用于)")
+# a sentence that names what its reason is of: "公务用车购置及运行维护费支出减少的主要原因是…",
+# "财政拨款收入支出增加的主要原因是…", "“三公”经费支出决算数小于预算数的主要原因：…"
+_NAMED_REASON = re.compile(r"^(?P<head>[^，,。；;：:]{2,60}?)的?(?:主要原因|原因)(?:是|为|在于)?[:：]?(?P<reason>.*)$")
+_DIRECTION = {"up": re.compile(r"增加|增长|上升|提高"), "down": re.compile(r"减少|下降|降低|压减"), "flat": re.compile(r"持平|不变|无变化"),
+              "over": re.compile(r"(?:大于|高于|超过?)(?:年初)?预算|偏高|超支"), "under": re.compile(r"(?:小于|低于|少于)(?:年初)?预算|偏低|未完成")}
+_REASON_REACH = 1500  # characters before a named reason where the figures it explains are looked for
 
 
 @dataclass
@@ -91,6 +98,11 @@ class Sentence:
     shares: list[tuple[int, str, Decimal | None, Decimal]] = field(default_factory=list)  # offset, of what, %, of this amount
     first: Topic | None = None  # what the sentence began with: the whole of an unqualified "占71.10%"
     comparing: bool = False  # "与2024年度相比，…增加100.46万元": the clauses after it state changes
+    segment: int = 0  # where the clauses of the current topic start in `text` (a second subject starts another)
+
+    def stated(self) -> bool:
+        """Whether the clauses read so far gave the topic a figure, a change or a rate."""
+        return bool(self.amounts) or self.change is not None or self.rate is not None or self.execution_rate is not None
 
 
 class ClaimReader:
@@ -104,6 +116,7 @@ class ClaimReader:
         self._info: TableInfo | None = None
         self._topics: dict[str, Topic | None] = {}
         self._stated: dict[tuple, Decimal] = {}  # the last figure of this year stated of each topic
+        self._explained: list[tuple[int, Change | Execution]] = []  # what the text stated, by offset: a later reason may be of it
 
     def read(self) -> None:
         stream = self.text.text
@@ -112,6 +125,7 @@ class ClaimReader:
         for match in _SENTENCE_END.finditer(stream + "\n"):
             sentence = Sentence(start, stream[start:match.start()])
             if sentence.text.strip():
+                self.named_reason(sentence, match.end())
                 self.read_sentence(sentence, previous)
                 self.emit(sentence, match.end())
                 if sentence.topic is not None:  # a reason or an aside between keeps what was talked about
@@ -129,7 +143,7 @@ class ClaimReader:
         topic: Topic | None = None
         for clause_match in _CLAUSE_END.finditer(sentence.text + "，"):
             clause = sentence.text[position:clause_match.start()]
-            offset = sentence.start + position
+            offset, clause_start = sentence.start + position, position
             position = clause_match.end()
             if clause.lstrip().startswith("占"):
                 # "占支出总预算75.81%": the share of the figure just stated in something else, not a new subject
@@ -162,10 +176,11 @@ class ClaimReader:
             if sentence.topic is None:
                 sentence.topic = topic
                 sentence.first = sentence.first or topic
-            elif topic is not sentence.topic and (sentence.amounts or sentence.change is not None or sentence.rate is not None):
-                # a second subject in one sentence ("其中：基本支出…，项目支出…") is its own claim
-                self.emit(sentence, None)
-                sentence.topic, sentence.amounts = topic, []
+            elif topic is not sentence.topic and sentence.stated():
+                # a second subject in one sentence ("其中：基本支出…，项目支出…", "…减少19.66万元，其中：…
+                # 公务用车…减少20.06万元") is its own claim, with the reason its own clauses give
+                self.emit(sentence, None, clause_start)
+                sentence.topic, sentence.amounts, sentence.segment = topic, [], clause_start
                 sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = None
                 sentence.execution_rate, sentence.shares = None, []
             self.read_clause(sentence, clause, offset)
@@ -187,7 +202,11 @@ class ClaimReader:
             return  # "占支出总预算75.81%": a share, not this topic's figure
         if compared and re.match(r"^(?:比|较)(?:年初)?预算", clause):
             return  # "比预算减少5.98万元": 决算 against this year's budget, not a change from last year
-        if compared or (rate_match and verb):
+        # "…支出决算减少 20.06 万元": the verb right before the amount states a change, not the figure
+        # ("减少为 0.00 万元" says what it came down to: the figure)
+        changed = verb is not None and amount_match is not None and 0 <= amount_match.start() - verb.end() <= 2 \
+            and not re.match(r"\s*(?:为|到|至)", clause[verb.end():])
+        if compared or (rate_match and verb) or changed:
             sentence.comparing = True  # "…比2024年度减少19.66万元，其中：公务用车…减少20.06万元": changes too
             if _FLAT.search(clause) and verb is None:
                 sentence.change = Decimal(0)
@@ -323,7 +342,9 @@ class ClaimReader:
         return None
 
     # ------------------------------------------------------------ figures, changes, executions
-    def emit(self, sentence: Sentence, end: int | None) -> None:
+    def emit(self, sentence: Sentence, end: int | None, upto: int | None = None) -> None:
+        """The sentence's claims about its topic; `end` is where the sentence ends in the text (None when
+        another subject follows in it), `upto` where the topic's clauses end in the sentence."""
         topic = sentence.topic
         if topic is None:
             return
@@ -342,13 +363,14 @@ class ClaimReader:
             self._stated[key] = current
         else:  # "…总计19,044.27万元。与2024年度相比，收入支出总计增加100.46万元": the figure the sentence before stated
             current = self._stated.get(key) if sentence.change is not None or sentence.rate is not None else None
-        reason = self.reason(sentence, end)
+        reason = self.reason(sentence, end, upto)
         if sentence.change is not None or sentence.rate is not None:
             change = sentence.change
             if change is None and current is not None and sentence.previous is not None:
                 change = current - sentence.previous
             self.doc.changes.append(Change(self.doc.unit, topic.label, {k: v for k, v in topic.dims.items() if k != "phase"},
                                            topic.subject, current, change, sentence.rate, sentence.previous, reason, line))
+            self._explained.append((sentence.start, self.doc.changes[-1]))
         for offset, of, rate, value in sentence.shares:
             whole = self.topic(of) if of else (sentence.first if sentence.first is not topic else None)
             of = of or (whole.label if whole else "")
@@ -359,15 +381,72 @@ class ClaimReader:
             self.doc.executions.append(Execution(self.doc.unit, topic.label, topic.subject, topic.project, sentence.budget,
                                                  sentence.final, sentence.execution_rate, reason, line,
                                                  {k: v for k, v in topic.dims.items() if k != "phase"}))
+            self._explained.append((sentence.start, self.doc.executions[-1]))
 
-    def reason(self, sentence: Sentence, end: int | None) -> str | None:
-        """'…主要原因是：…' later in the sentence, or in the sentence after it."""
-        for window in (sentence.text, self.text.text[end:end + 300] if end is not None else ""):
-            match = re.search(r"(?:主要原因|原因)(?:是|为|如下)?[:：]?(?P<reason>[^。]+)", window)
-            if match and (window is sentence.text or match.start() < 12):
-                return match["reason"].strip("，,：: ") or None
+    def reason(self, sentence: Sentence, end: int | None, upto: int | None = None) -> str | None:
+        """'…主要原因是：…' / '…，主要是…' in the topic's own clauses, or at the start of the sentence after it."""
+        own = sentence.text[sentence.segment:upto]
+        match = _REASON.search(own)
+        if match:
+            if upto is not None:
+                return _clean_reason(own[match.end():])
+            reason, at = own[match.end():], sentence.start + len(sentence.text)
+            if _clean_reason(reason) is None and end is not None:
+                reason, at = self.sentence_at(end)  # "…低于预算的主要原因是：" ends its line; the reason is the next
+            return _clean_reason(reason + self.continued(at))  # the reason ends the sentence, and may go on after it
+        if end is None:
+            return None
+        window, at = self.sentence_at(end)
+        match = _REASON.search(window)
+        if match and match.start() < 12:
+            return _clean_reason(window[match.end():] + self.continued(at))
         return None
 
+    def sentence_at(self, start: int) -> tuple[str, int]:
+        """The sentence of the text that starts at `start`, and the offset of its end."""
+        stop = _SENTENCE_END.search(self.text.text, start)
+        at = stop.start() if stop else len(self.text.text)
+        return self.text.text[start:at], at
+
+    def continued(self, at: int) -> str:
+        """The sentences that carry a reason on (“…维护维修等。因部分…未实际下达无法支出，故预算执行率偏低。”):
+        within its paragraph, led by a causal word, with no figure of their own."""
+        stream, more = self.text.text, ""
+        for _ in range(2):
+            if at >= len(stream) or stream[at] != "。":
+                break  # the paragraph ends here
+            stop = _SENTENCE_END.search(stream, at + 1)
+            following = stream[at + 1:stop.start() if stop else len(stream)]
+            if not _CAUSE_GOES_ON.match(following) or _FIGURE.search(following) or _REASON.search(following):
+                break
+            more += "。" + following
+            at += 1 + len(following)
+        return more
+
+    def named_reason(self, sentence: Sentence, end: int) -> None:
+        """A sentence that names what it explains (“公务用车购置及运行维护费支出减少的主要原因是…”): its reason
+        goes to the changes or 执行 stated shortly before whose topic and direction it names and that have none."""
+        match = _NAMED_REASON.match(sentence.text.strip())
+        if match is None or _FIGURE.search(match["head"]):
+            return
+        head = match["head"]
+        directions = {name for name, pattern in _DIRECTION.items() if pattern.search(head)}
+        if not directions:
+            return  # "原因如下" or a reason of something not stated as a figure
+        bare = _DIRECTION_WORDS.sub("", head)
+        topic = self.topic(bare)
+        named = _named_values(bare)
+        if topic is None and not named:
+            return
+        reason, at = match["reason"], sentence.start + len(sentence.text)
+        if _clean_reason(reason) is None:
+            reason, at = self.sentence_at(end)  # "…的主要原因：" ends its line
+        reason = _clean_reason(reason + self.continued(at))
+        for offset, fact in self._explained:
+            if offset < sentence.start - _REASON_REACH or fact.reason is not None or offset >= sentence.start:
+                continue
+            if _explains(directions, fact) and _same_topic(head, topic, named, fact):
+                fact.reason = reason
     def info(self) -> TableInfo:
         """Figures the text states are filed under table 0, "正文" (the body text)."""
         if self._info is None:
@@ -375,6 +454,64 @@ class ClaimReader:
             if self._info not in self.doc.tables:
                 self.doc.tables.append(self._info)
         return self._info
+
+
+_CAUSE_GOES_ON = re.compile(r"^\s*(?:因|由于|且|同时|另外|此外|加之|故|所以|导致|从而|以及|并且)")
+# what a named reason's head says about the direction, left out when reading what it is of
+_DIRECTION_WORDS = re.compile(r"(?:决算数?|支出决算数?|执行数)?(?:大于|小于|高于|低于|少于|超过?)(?:年初)?预算数?|偏高|偏低|超支|未完成"
+                              r"|增加|增长|上升|提高|减少|下降|降低|压减|持平|不变|无变化|总体|大幅|较大|有所")
+
+
+# a line without a full stop runs into the heading after it: "…项目支出" + "财政拨款支出主要内容如下："
+_LEAD_IN = re.compile(r"(?:财政拨款|一般公共预算|政府性基金预算?|国有资本经营预算)?(?:收入|支出)?(?:主要内容|具体情况|具体内容)如下$")
+
+
+def _clean_reason(text: str) -> str | None:
+    return _LEAD_IN.sub("", text.strip("，,；;：:。 \n")).strip("，,；;：:。 \n") or None
+
+
+def _named_values(words: str) -> dict[str, set[str]]:
+    """The code-list values (measure, fund, type) that words name, by dimension."""
+    found: dict[str, set[str]] = {}
+    for _, _, item in lexicon().find(words):
+        if item.dimension not in {"phase", "detail"}:
+            found.setdefault(item.dimension, set()).add(item.notation)
+    return found
+
+
+def _explains(directions: set[str], fact: Change | Execution) -> bool:
+    """Whether a reason of a change up/down/flat, or of an outturn over/under its budget, can be of the fact."""
+    if isinstance(fact, Change):
+        value = fact.change if fact.change is not None else fact.rate
+        if value is None:
+            return False
+        return bool(directions & ({"up"} if value > 0 else {"down"} if value < 0 else {"flat"}))
+    if fact.rate is not None:
+        over = fact.rate > 100
+    elif fact.budget is not None and fact.final is not None:
+        over = fact.final > fact.budget
+    else:
+        return False
+    return bool(directions & ({"over"} if over else {"under"}))
+
+
+def _same_topic(head: str, topic: Topic | None, named: dict[str, set[str]], fact: Change | Execution) -> bool:
+    """Whether a reason's head names the fact's topic: its subject or project, else every value it has
+    (a 收入 or 支出 by the word, which "财政拨款收入" may have taken into a fund's name)."""
+    if fact.subject is not None or (isinstance(fact, Execution) and fact.project is not None):
+        return topic is not None and ((fact.subject is not None and topic.subject is fact.subject)
+                                      or (isinstance(fact, Execution) and topic.project is fact.project and fact.project is not None))
+    if not fact.dims:
+        return False
+    for dimension, value in fact.dims.items():
+        if dimension == "measure" and value.notation in GENERAL_MEASURES:
+            if value.label not in head and "收支" not in head and value.notation not in named.get("measure", set()):
+                return False
+        elif dimension == "fund" and "fund" not in named:
+            continue  # "“三公”经费支出决算数小于预算数" is of the 财政拨款 三公经费 stated before it
+        elif value.notation not in named.get(dimension, set()):
+            return False
+    return True
 
 
 class TextLike:  # the narrative's joined text with line numbers (narrative.Text)

@@ -87,6 +87,11 @@ def _notation(iri: str | None) -> str | None:
     return iri.rsplit("-", 1)[-1] if iri else None
 
 
+def fund_rank(fund: str | None) -> int:
+    """How broad a fund source is: none named (the total), then 财政拨款, then 一般公共预算, then the others."""
+    return FUND_RANK.get(_notation(fund), 3)
+
+
 def preference(figure: Figure, unit: str, phase: str, documents: Mapping[str, DocumentFacts],
                wanted_details: frozenset[str] = frozenset(), kind: str | None = None) -> tuple:
     """The order of a unit's candidate figures, best first: the most aggregate (no detail beyond those
@@ -97,7 +102,7 @@ def preference(figure: Figure, unit: str, phase: str, documents: Mapping[str, Do
     table_number = t.table_number(figure.table or "") or 999
     column = _COLUMN.search(figure.observation)
     return (len(figure.details - wanted_details), table_number == 999, own is None or own.phase != phase,
-            own is None or own.kind != (kind or "部门"), FUND_RANK.get(_notation(figure.fund), 3),
+            own is None or own.kind != (kind or "部门"), fund_rank(figure.fund),
             EXPTYPE_RANK.get(_notation(figure.exptype), 2), 0 if own and own.unit == unit else 1,
             table_number, figure.line, int(column.group(1)) if column else 0)
 

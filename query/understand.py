@@ -34,6 +34,7 @@ MONEY_WORDS = re.compile(r"亿元|万元|千元|(?<![万千亿单])元")
 # 部门/单位 right after the unit or year ("司法局2026年部门预算", "商务委2025年单位“三公”经费"), not 哪个部门/各单位
 KIND_WORDS = re.compile(r"(?:^|(?<=[＿\d年]))(部门|单位)(?!名称|代码|编码)|(?<=[和与、])(部门|单位)(?=预算|决算)")
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
+WHY_WORDS = re.compile(r"为什么|为何|为啥|原因|怎么回事|何故|缘故|什么导致|因为什么")
 TOP_N = re.compile(r"前\s*(\d+|[一二三四五六七八九十])")
 CN_NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 
@@ -85,6 +86,11 @@ class Understanding:
     def asked_subjects(self) -> list[str]:
         """Subjects named in the question; a name shared by a functional and an economic code keeps both."""
         return self.subjects[:4]
+
+    @property
+    def asks_why(self) -> bool:
+        """The question asks for a reason (“为什么比上年增加”, “…的原因是什么”)."""
+        return WHY_WORDS.search(self.masked or self.text) is not None
 
     @property
     def names_a_code(self) -> bool:

@@ -12,7 +12,7 @@ from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import Result
 from budgetkg.query.derived import Derived, Side, common_unit, in_unit, number, operand, percent, previous_year
-from budgetkg.query.figures import Wanted, stated_facts
+from budgetkg.query.figures import Wanted, fund_rank, stated_facts
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import BUDGET_WORDS, FINAL_WORDS, YEAR, Understanding
 
@@ -36,18 +36,43 @@ def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None) -
 
     def pick(mine: list[dict]) -> dict | None:
         mine = [r for r in mine if r["change"] is not None and (year is None or int(r["year"]) == year)]
+        stated.extend(mine)
         if subjects:
             mine = sorted((r for r in mine if r["subject"] in subjects), key=lambda r: -int(r["year"]))
         else:
-            # the latest year; the stated wording wins; otherwise the broadest (no fund or type named)
+            # the latest year; the stated wording wins; otherwise the broadest (no fund or type named, 财政拨款
+            # before one of its funds); asked why, one the text gives a reason for
             mine = sorted((r for r in mine if not r["subject"] and r["measure"] in measures),
                           key=lambda r: (-int(r["year"]), measures.index(r["measure"]), r["fund"] != wanted.fund,
-                                         r["exptype"] != wanted.exptype, bool(r["fund"]) and wanted.fund is None,
+                                         r["exptype"] != wanted.exptype, u.asks_why and not r["reason"],
+                                         fund_rank(r["fund"]) if wanted.fund is None else 0,
                                          bool(r["exptype"]) and wanted.exptype is None))
         return mine[0] if mine else None
 
+    stated: list[dict] = []
     chosen, queries = stated_facts(ctx.store, ctx.catalog, wanted, [unit], "Change", u.phases[0], pick)
-    return chosen.get(unit), queries
+    found = chosen.get(unit)
+    if found is not None and not found["reason"]:
+        found = {**found, "reason": _reasons_of_parts(found, stated)}
+    return found, queries
+
+
+def _reasons_of_parts(change: dict, stated: list[dict]) -> str | None:
+    """A change stated without a reason (“三公经费…比2025年预算增加27万元。其中：…”) is explained by the
+    reasons its document gives for the changes of its parts the same way (公务用车购置费 … 主要原因是…)."""
+    broader = t.broader_codes()
+
+    def within(measure: str | None) -> bool:
+        while measure in broader:
+            measure = broader[measure]
+            if measure == change["measure"]:
+                return True
+        return False
+
+    sign = Decimal(change["change"]).copy_sign(1) if Decimal(change["change"]) else Decimal(0)
+    parts = [r for r in stated if r["doc"] == change["doc"] and r["year"] == change["year"] and r["reason"]
+             and within(r["measure"]) and (Decimal(r["change"]).copy_sign(1) if Decimal(r["change"]) else Decimal(0)) == sign]
+    return "；".join(f"{r['label']}：{r['reason']}" for r in parts) or None
 
 
 def answer(ctx: Context, u: Understanding) -> Result:

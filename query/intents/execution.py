@@ -49,6 +49,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
         budget = operand(ctx.store, ctx.catalog, u, Side(unit, u.dims, subject, project, "budget",
                                                          final.figure.year if final else u.year), ctx.source, sparql) if final else None
         said = stated.get(unit)
+        why = f"。主要原因：{said['reason']}" if said is not None and said["reason"] else ""  # as the 决算 explains it
         if final is not None and budget is not None and budget.figure.amount:
             rate = percent(final.figure.amount, budget.figure.amount)
             money = common_unit(u.money, final.figure, budget.figure)
@@ -63,14 +64,14 @@ def answer(ctx: Context, u: Understanding) -> Result:
                     "一致" if abs(given - rate) <= Decimal("0.01") else f"与计算结果相差{abs(given - rate):.2f}个百分点")
             found.append(f"{name}{final.figure.year}年{final.what}年初预算{budget.said(money)}{say.cite(budget.source)}，"
                          f"决算{final.said(money)}{say.cite(final.source)}，完成率{rate}%（{number(in_unit(final.figure.amount, money))} ÷ "
-                         f"{number(in_unit(budget.figure.amount, money))} = {rate}%）{check}")
+                         f"{number(in_unit(budget.figure.amount, money))} = {rate}%）{check}{why}")
         elif said is not None:
             src = ctx.source(said["doc"], None, int(said["line"]))
             sources.append(src)
             table.append([name, said["label"], float(said["budget"]) if said["budget"] else None,
                           float(said["final"]) if said["final"] else None, float(said["rate"])])
             found.append(f"{name}{said['year']}年{said['label']}年初预算{say.money(said['budget'] or 0)}万元，"
-                         f"决算{say.money(said['final'] or 0)}万元，执行率{Decimal(said['rate']):.2f}%{say.cite(src)}")
+                         f"决算{say.money(said['final'] or 0)}万元，执行率{Decimal(said['rate']):.2f}%{say.cite(src)}{why}")
         else:
             found.append(f"{name}的文件未同时公开这一项的年初预算和决算，无法计算执行率")
     return Result("ok" if table else "no_data", say.sentences(found), "execution", sparql,
