@@ -19,6 +19,7 @@ class Unit:
     line: int | None = None
     internal_bodies: list[str] = field(default_factory=list)  # 内设机构 / 科室, as the text lists them
     internal_count: int | None = None  # how many the text says it has
+    goal: str | None = None  # 整体绩效目标: what the unit's whole budget is to achieve
 
     @property
     def key(self) -> str:
@@ -74,6 +75,21 @@ class Project:
     goal: str | None = None
     indicators: list[Indicator] = field(default_factory=list)
     line: int = 0
+    overview: str | None = None  # 项目概述: what it is for
+    content: str | None = None  # 项目内容 / 实施方案: what it does
+
+
+@dataclass
+class Statement:
+    """A count or score the text states: "共有车辆9辆", "自评得分为93.44分", "平均得分99.38分"."""
+
+    aspect: str  # notation in vocab.ttl's AspectScheme
+    value: Decimal
+    unit: Unit
+    text: str  # the words that state it
+    line: int
+    project: Project | None = None
+    measure_unit: str | None = None  # as printed when it differs from the aspect's (人次, 套)
 
 
 @dataclass
@@ -187,6 +203,7 @@ class ParsedDocument:
     executions: list[Execution] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
     absences: list[Absence] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
     glossary: list[GlossaryTerm] = field(default_factory=list)
     tables: list[TableInfo] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)

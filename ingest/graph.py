@@ -46,6 +46,7 @@ BK = {name: N(t.BK[name]) for name in (
     "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
     "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "reason", "executionRate",
     "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page", "note", "nameMention", "NameMention", "where", "Share", "shareRate", "ofLabel", "of", "Absence",
+    "Statement", "aspect", "statedValue", "projectOverview", "projectContent",
 )}
 DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
 QB_OBSERVATION, QB_DATASET, QB_SLICE, QB_MEMBER = (N(t.QB.Observation), N(t.QB.dataSet), N(t.QB.Slice), N(t.QB.observation))
@@ -145,6 +146,7 @@ class GraphBuilder:
         add(u, BK["internalBodyCount"], integer(unit.internal_count) if unit.internal_count is not None else None)
         for body in unit.internal_bodies:
             add(u, BK["internalBody"], text(body))
+        add(u, BK["performanceGoal"], text(unit.goal) if unit.goal else None)
         add(u, N(t.PROV.wasDerivedFrom), self.doc_iri)
 
     def subject_iri(self, subject: Subject) -> ox.NamedNode:
@@ -182,6 +184,8 @@ class GraphBuilder:
         add(p, BK["unit"], self.unit(project.unit))
         add(p, BK["fiscalYear"], integer(self.doc.year))
         add(p, BK["performanceGoal"], text(project.goal) if project.goal else None)
+        add(p, BK["projectOverview"], text(project.overview) if project.overview else None)
+        add(p, BK["projectContent"], text(project.content) if project.content else None)
         add(p, BK["line"], integer(project.line) if project.line else None)
         for index, indicator in enumerate(project.indicators, start=1):
             i = N(f"{p.value}/indicator/{index}")
@@ -322,6 +326,20 @@ class GraphBuilder:
             add(a, RDFS_LABEL, text(absence.text))
             add(a, BK["unit"], self.unit(doc.unit))
             add(a, BK["line"], integer(absence.line))
+        aspects = t.aspects()
+        for index, statement in enumerate(doc.statements, start=1):
+            st = N(f"{base}/statement/{index}")
+            add(st, RDF_TYPE, BK["Statement"])
+            add(st, BK["aspect"], node(aspects[statement.aspect].iri))
+            add(st, RDFS_LABEL, text(statement.text))
+            add(st, BK["statedValue"], decimal(statement.value))
+            add(st, BK["measureUnit"], text(statement.measure_unit or aspects[statement.aspect].measure_unit))
+            add(st, BK["unit"], self.unit(statement.unit))
+            add(st, BK["project"], self.project_iri(statement.project) if statement.project is not None else None)
+            add(st, BK["fiscalYear"], integer(doc.year))
+            add(st, BK["phase"], N(t.code("phase", doc.phase).iri))
+            add(st, BK["line"], integer(statement.line))
+            add(st, N(t.PROV.wasDerivedFrom), self.doc_iri)
         seen: set[tuple[str, str]] = set()
         for mention in doc.name_mentions:  # each spelling once per place, at its first line
             if (mention.where, mention.name) in seen:

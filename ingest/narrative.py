@@ -16,6 +16,7 @@ from budgetkg.ingest.document import squeeze
 from budgetkg.ingest.facts import GlossaryTerm, ParsedDocument, TableInfo
 from budgetkg.ingest.layout import Paragraph
 from budgetkg.ingest.tables import TableReader
+from budgetkg.ingest.text_facts import StatementReader
 from budgetkg.ingest.units import split_code
 from budgetkg.ontology.terms import code, normalize
 
@@ -87,7 +88,9 @@ def read_narrative(document: ParsedDocument, paragraphs: list[Paragraph], reader
     _staffing(document, text)
     _functions(document, paragraphs)
     _key_projects(document, text, reader)
-    ClaimReader(document, reader, text).read()
+    claims = ClaimReader(document, reader, text)
+    StatementReader(document, reader, text.text, text.line_at, claims.project_named, claims.info).read(paragraphs)
+    claims.read()
     _glossary(document, paragraphs)
 
 

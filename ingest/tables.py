@@ -438,6 +438,8 @@ class TableReader:
                 target = project or current_project
                 if target and not target.goal:
                     target.goal = by_role["goal"]
+            elif "goal" in by_role and goals_only and not current_unit.goal:
+                current_unit.goal = by_role["goal"]  # 部门整体支出绩效目标表: the unit's own 整体绩效目标
             if any(role.startswith("indicator:") for role in by_role) and (project or current_project):
                 for role, text in by_role.items():
                     if role.startswith("indicator:"):

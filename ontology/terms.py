@@ -150,6 +150,28 @@ def lexicon() -> Lexicon:
     return Lexicon(entries)
 
 
+@dataclass(frozen=True)
+class Aspect:
+    """What a bk:Statement states (车辆数, 绩效自评得分 …): vocab.ttl's AspectScheme."""
+
+    iri: str
+    notation: str
+    label: str
+    measure_unit: str
+
+
+@cache
+def aspects() -> dict[str, Aspect]:
+    """The aspects by notation."""
+    graph = vocabulary()
+    found = {}
+    for concept in graph.subjects(SKOS.inScheme, BK.AspectScheme):
+        notation = str(graph.value(concept, SKOS.notation))
+        found[notation] = Aspect(str(concept), notation, str(graph.value(concept, SKOS.prefLabel)),
+                                 str(graph.value(concept, BK.measureUnit)))
+    return found
+
+
 @cache
 def broader_codes() -> dict[str, str]:
     """Code IRI → its skos:broader code IRI (三公 parts → 三公, 一般公共预算 → 财政拨款, …)."""

@@ -66,12 +66,13 @@ def by_property(values_clause: str, where: str) -> str:
 }}"""
 
 
-def facts(units: list[str], kind: str, documents: list[str] | None = None) -> str:
-    """The units' narrative facts of one kind: Change (year-on-year) or Execution (执行率), from the
-    given documents only if any."""
-    assert kind in ("Change", "Execution")
+def facts(owners: list[str], kind: str, documents: list[str] | None = None, by: str = "unit") -> str:
+    """The narrative facts of one kind of units (or, `by="project"`, of projects): Change (year-on-year),
+    Execution (执行率), Statement (a count or score) or Absence (what there is none of), from the given
+    documents only if any."""
+    assert kind in ("Change", "Execution", "Statement", "Absence") and by in ("unit", "project")
     restriction = within(documents) + " " if documents else ""
-    return by_property(values("owner", units), f"?x bk:unit ?owner . {restriction}FILTER EXISTS {{ ?x a bk:{kind} }}")
+    return by_property(values("owner", owners), f"?x bk:{by} ?owner . {restriction}FILTER EXISTS {{ ?x a bk:{kind} }}")
 
 
 def bk_fields(**names: str) -> dict[str, str]:
@@ -83,7 +84,8 @@ FACT_FIELDS = bk_fields(unit="unit", fiscalYear="year", line="line", measure="me
                         expenditureType="exptype", functionalSubject="subject", economicSubject="subject",
                         project="project", amount="amount", change="change", changeRate="rate",
                         previousAmount="previous", budgetAmount="budget", finalAmount="final",
-                        executionRate="rate", reason="reason") | {str(RDFS.label): "label"}
+                        executionRate="rate", reason="reason", aspect="aspect", statedValue="value",
+                        measureUnit="measure_unit") | {str(RDFS.label): "label"}
 
 
 def pivot(result: Select, fields: dict[str, str], required: tuple[str, ...] = ("line",)) -> list[dict[str, str | None]]:

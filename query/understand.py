@@ -23,6 +23,7 @@ from budgetkg.ontology.regions import all_region_spellings
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.language import Years, normalize_question, years_asked
 
+PROJECT_START_MIN, PROJECT_START_MAX = 5, 20  # how much of a project's name names it (“一个号码管服务项目”)
 WORD_FREQ = 200_000  # high enough that a name from the graph is kept as one token
 
 FINAL_WORDS = re.compile(r"决算|实际|执行|花了|用了|支出决算|年末")
@@ -276,7 +277,22 @@ class Understander:
                 u.mentions.append(Mention("project", text[start:end], start, end, targets))
                 u.projects.extend(p for p in targets if p not in u.projects)
             if u.projects:
-                break
+                return
+        self._project_by_its_start(u, text, taken)
+
+    def _project_by_its_start(self, u: Understanding, text: str, taken: list[tuple[int, int]]) -> None:
+        """“一个号码管服务项目…”: the start of a project's name (一个号码管服务运行管理费) before 项目, when
+        no project is named whole; the longest start that only one name shares."""
+        for word in re.finditer("项目", text):
+            for start in range(max(0, word.start() - PROJECT_START_MAX), word.start() - PROJECT_START_MIN + 1):
+                if _overlaps((start, word.start()), taken):
+                    continue
+                head = t.normalize(text[start:word.start()])
+                targets = sorted({i for name, iris in self.project_names.items() if name.startswith(head) for i in iris})
+                if len({t.normalize(self.catalog.projects[i].name) for i in targets}) == 1:
+                    u.mentions.append(Mention("project", text[start:word.end()], start, word.end(), targets))
+                    u.projects.extend(p for p in targets if p not in u.projects)
+                    return
 
     def _dims_and_subjects(self, u: Understanding, text: str, taken: list[tuple[int, int]]) -> None:
         lexicon = t.lexicon()

@@ -96,3 +96,82 @@ def test_answers_give_the_reason_the_text_states(real_asker, question, figures, 
     result = real_asker.ask(question)
     assert result["status"] == "ok", result["answer"]
     assert all(f in result["answer"] for f in figures) and phrase in result["answer"], result["answer"]
+
+
+# ---------------------------------------------------------------- counts and scores (bk:Statement)
+def statements(document: ParsedDocument, aspect: str) -> list:
+    return [s for s in document.statements if s.aspect == aspect]
+
+
+def test_vehicles_and_equipment_held_and_planned():
+    # "…共有车辆63辆，其中：…；单价100万元（含）以上设备（不含车辆）2套。" | "2026年部门预算安排购置车辆5辆，…0套。"
+    document = real("shanghai_putuo_cgzf_2026_dept_budget.txt")
+    assert [s.value for s in statements(document, "vehicles")] == [63]
+    assert [s.value for s in statements(document, "vehicles-planned")] == [5]
+    assert [(s.value, s.measure_unit) for s in statements(document, "equipment")] == [(2, "套")]
+    assert [s.value for s in statements(document, "equipment-planned")] == [0]
+    assert statements(document, "vehicles")[0].text.startswith("截至2025年8月31日")
+    # "实有在编车辆11辆"; "公务用车保有量" only counts where the holdings are not said
+    assert [s.value for s in statements(corpus("002"), "vehicles")] == [11]
+    assert [s.value for s in statements(real("shanghai_putuo_wlj_2025_dept_final.txt"), "vehicles")] == [4]
+
+
+def test_self_evaluation_scores_and_counts():
+    # "一个号码管服务项目自评综述：…自评得分为93.44分": the project the sentence opens with
+    score = statements(corpus("001"), "self-score")
+    assert [(s.value, s.project.name) for s in score] == [(Decimal("93.44"), "一个号码管服务运行管理费")]
+    # "绩效自评的2025年度项目28个，…平均得分99.86分（…绩效自评中共发现问题3个，已经完成整改的3个，…）"
+    document = real("shanghai_putuo_sthj_2025_dept_final.txt")
+    found = {aspect: [s.value for s in statements(document, aspect)]
+             for aspect in ("evaluated-projects", "average-score", "problems-found", "problems-fixed", "goal-projects")}
+    assert found == {"evaluated-projects": [28], "average-score": [Decimal("99.86")], "problems-found": [3],
+                     "problems-fixed": [3], "goal-projects": [28]}
+
+
+def test_trainees_of_the_training_budget():
+    # "培训费预算 2.85 万元，拟开展…等培训，人数约 300 人"
+    assert [(s.value, s.measure_unit) for s in statements(corpus("003"), "trainees")] == [(300, "人")]
+
+
+def test_a_projects_own_section():
+    # "人民调解项目经费情况说明 | 一、项目概述 … | 六、年度预算安排 | 795万元 | 七、绩效目标 …"
+    document = real("shanghai_putuo_sfj_2026_dept_budget.pdf")
+    project = next(p for p in document.projects.values() if p.name == "人民调解")
+    assert project.overview.startswith("人民调解承担着") and "购买人民调解服务合同" in project.content
+    assert "规范化、专业化、社会化" in project.goal
+    assert [f.amount for f in document.facts if f.project is project and f.table == 0] == [795]
+    # "本项目可研批复总投资为13526.06万元，…。2025年安排建设资金5000万元。": an investment, and no 2026 budget
+    document = real("shanghai_putuo_wlj_2026_dept_budget.txt")
+    project = next(p for p in document.projects.values() if p.name == "真如海心剧院精装修工程")
+    assert [(s.value, s.project) for s in statements(document, "total-investment")] == [(Decimal("13526.06"), project)]
+    assert not [f for f in document.facts if f.project is project and f.table == 0]
+    # "2026年度预算安排22,614.51万元。"; "七、绩效目标 | 详见单位的项目绩效目标表" is no goal
+    document = real("shanghai_putuo_jgw_2026_dept_budget.txt")
+    project = next(p for p in document.projects.values() if p.name == "兰溪路-真南路下立交工程")
+    assert [f.amount for f in document.facts if f.project is project and f.table == 0] == [Decimal("22614.51")]
+    assert project.goal is None
+    # "1. “政务便民服务热线专项经费”项目。 | （5）项目内容。新增 26 名话务人员…云呼叫服务项目。 | （6）年度预算安排。339.3 万元。"
+    project = next(p for p in corpus("004").projects.values() if p.name == "政务便民服务热线专项经费")
+    assert "云呼叫" in project.content and project.overview.startswith("对标省内")
+
+
+@pytest.mark.parametrize("question, figures, phrases", [
+    ("一個號碼管服務項目績效自評得了多少分", ["93.44"], ["一个号码管服务运行管理费"]),  # a project by the start of its name
+    ("文旅局2025年项目绩效自评平均分多少，评了几个项目", ["99.38"], ["43个"]),
+    ("生态环境局2025年绩效自评发现了几个问题？平均分多少", ["99.86"], ["3个"]),
+    ("普陀区生态环境局2025年底有多少辆车，100万以上的设备有几台", [], ["9辆", "6台（套）"]),
+    ("柳州市政府办实有在编车辆多少辆", [], ["11辆"]),
+    ("长沙热线中心2024年培训费预算多少，准备培训多少人", ["2.85"], ["300人"]),  # the money and the count
+    ("真如海心剧院精装修工程总投资多少", ["13,526.06"], []),
+    ("城管执法局2026年计划购置几辆车", [], ["5辆"]),
+])
+def test_counts_and_scores_the_text_states(real_asker, question, figures, phrases):
+    result = real_asker.ask(question)
+    assert (result["intent"], result["status"]) == ("stated", "ok"), result["answer"]
+    assert all(f in result["answer"] for f in figures + phrases), result["answer"]
+    assert "原文" in result["answer"] and "正文第" in result["answer"]
+
+
+def test_a_count_the_text_does_not_state_is_no_data(real_asker):
+    result = real_asker.ask("长沙热线中心绩效自评平均分多少")
+    assert result["status"] == "no_data" and "未公开" in result["answer"]
