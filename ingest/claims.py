@@ -47,7 +47,8 @@ _VERB = re.compile(r"(?P<up>增加|增长|上升|提高)|(?P<down>减少|下降|
 _FLAT = re.compile(r"持平|不变|相同")
 _EXECUTION_RATE = re.compile(rf"(?:完成(?:年初)?预算(?:数)?的?|执行率为?|预算执行率为?)(?P<value>{NUMBER})%")
 _SHARE = re.compile(r"占")
-_ABSENCE = re.compile(r"(?:无|没有|未安排|不涉及)[^，。；]{2,30}?(?:收入|支出|预算|安排|拨款|经费|采购)")
+# "无机关运行经费财政拨款预算", "没有安排政府购买服务支出": to the end of its clause
+_ABSENCE = re.compile(r"(?:无(?!法|需|论|关|数字)|没有|未安排|不涉及)[^，。；]{2,30}?(?:收入|支出|预算|安排|拨款|经费|采购)[^，,。；;]{0,20}")
 _SHARE_OF = re.compile(rf"^占(?P<of>[^\d%]*?)的?(?P<rate>{NUMBER})%")
 _BUDGET_WORDS = re.compile(r"年初预算|预算数|预算安排|预算为|预算|安排")
 _FUND_WORDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|部门预算|单位预算|预算单位|预算主管部门")
@@ -138,7 +139,12 @@ class ClaimReader:
             return  # "主要用于：局本部项目支出": what the money is for, not a figure's subject
         absence = _ABSENCE.search(sentence.text)
         if absence and not _FIGURE.search(sentence.text):  # "本部门无政府性基金预算支出安排": why a table is empty
-            self.doc.absences.append(Absence(squeeze(absence.group()), self.text.line_at(sentence.start)))
+            words = squeeze(absence.group())
+            dims: dict[str, Code] = {}
+            for _, _, item in lexicon().find(words):
+                if item.dimension in {"measure", "fund"}:
+                    dims = merge(dims, {item.dimension: item})
+            self.doc.absences.append(Absence(words, self.text.line_at(sentence.start), dims))
         position = 0
         topic: Topic | None = None
         for clause_match in _CLAUSE_END.finditer(sentence.text + "，"):

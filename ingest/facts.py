@@ -145,6 +145,7 @@ class Absence:
 
     text: str
     line: int
+    dims: dict[str, Code] = field(default_factory=dict)  # what it names (机关运行经费, 政府性基金预算 …)
 
 
 @dataclass

@@ -325,6 +325,11 @@ class GraphBuilder:
             add(a, RDF_TYPE, BK["Absence"])
             add(a, RDFS_LABEL, text(absence.text))
             add(a, BK["unit"], self.unit(doc.unit))
+            add(a, BK["fiscalYear"], integer(doc.year))
+            add(a, BK["phase"], N(t.code("phase", doc.phase).iri))
+            for dimension, predicate in DIMENSION_PREDICATES.items():
+                if dimension in absence.dims:
+                    add(a, predicate, N(absence.dims[dimension].iri))
             add(a, BK["line"], integer(absence.line))
         aspects = t.aspects()
         for index, statement in enumerate(doc.statements, start=1):

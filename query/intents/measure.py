@@ -3,13 +3,15 @@ projects or figures (“柳州和长沙热线中心预算和决算分别是多�
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from itertools import product
 
+from budgetkg.ontology import terms as t
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL, Result
 from budgetkg.query.derived import common_unit, in_unit, previous_year
-from budgetkg.query.figures import Wanted, find, parts
+from budgetkg.query.figures import Figure, Wanted, find, fund_rank, parts, stated_facts
 from budgetkg.query.intents.registry import Context, Intent, named, register, words
 from budgetkg.query.understand import Understanding
 
@@ -24,7 +26,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
         return missing
     sparql: list[str] = []
     found, sources, rows, silent = [], [], [], []
-    stated: list[tuple] = []  # name, what, figure (None when derived), source (or the Derived), parts
+    stated: list[tuple] = []  # name, what, figure (None when derived), source (or the Derived), parts, its 年初预算 said
     projects = ctx.catalog.named_projects(u.projects, u.units) or [None]
     series = years_asked(ctx, u)
     # a series without 预算/决算 takes each year's outturn where a 决算 gives it, else its budget
@@ -49,23 +51,27 @@ def answer(ctx: Context, u: Understanding) -> Result:
                     sources.append(derived.source)
                     rows.append([name, year, PHASE_LABEL[phase], what, float(derived.amount), derived.source["document"], 0,
                                  derived.source["line"]])
-                    stated.append((name, f"{year}年{PHASE_LABEL[phase]}{what}", None, derived, []))
+                    stated.append((name, f"{year}年{PHASE_LABEL[phase]}{what}", None, derived, [], ""))
                     continue
                 silent.append((name, phase, what, year))
                 continue
             src = ctx.source(figure.doc, figure.table, figure.line)
             sources.append(src)
             rows.append([name, figure.year, PHASE_LABEL[figure.phase], what, float(figure.amount), src["document"], src["table"], src["line"]])
+            # a 决算's figure with the 年初预算 its text states beside it
+            budgeted = budget_stated(ctx, wanted, unit, figure, sparql, sources) if figure.phase == "final" and not (subject or project) else ""
             stated.append((name, f"{figure.year}年{kind if len(kinds) > 1 else ''}{PHASE_LABEL[figure.phase]}{what}", figure, src,
-                           parts(ctx.store, ctx.catalog, wanted, figure, sparql) if len(u.asks) < 2 else []))
+                           parts(ctx.store, ctx.catalog, wanted, figure, sparql) if len(u.asks) < 2 else [], budgeted))
     # one unit of money for all: the one asked, else the one the figures share, else 万元
     money = common_unit(u.money, *(entry[2] for entry in stated if entry[2] is not None)) \
         if all(entry[2] is not None for entry in stated) else (u.money or "万元")
-    for name, label, figure, src, shares in stated:
+    for name, label, figure, src, shares, budgeted in stated:
         if figure is None:  # worked out from a later year's text
             found.append(f"{name}{label}为{say.money(in_unit(src.amount, money))}{money}（{src.working}{say.cite(src.source)}）")
         else:
-            found.append(f"{name}{label}为{say.say_amount(figure, money)}{say.of_which(shares, money)}{say.cite(src)}")
+            found.append(f"{name}{label}为{say.say_amount(figure, money)}{say.of_which(shares, money)}{say.cite(src)}{budgeted}")
+    if not rows and (none := said_none(ctx, u, sparql)) is not None:
+        return none
     if not rows and not u.phase_stated and u.phases == ["budget"]:
         return answer(ctx, replace(u, phases=["final"], phase_stated=True))  # only a 决算 says it
     def when(year: int | None) -> str:
@@ -77,6 +83,56 @@ def answer(ctx: Context, u: Understanding) -> Result:
         chart = {"type": "bar", "labels": [f"{r[0]} {r[2]}" for r in rows], "values": [r[4] for r in rows], "unit": "万元"}
     return Result("ok" if rows else "no_data", say.sentences(found), u.intent or "measure", sparql,
                   ["单位", "年度", "阶段", "指标", "金额（万元）", "文件", "表", "行"], rows, sources, chart=chart)
+
+
+def budget_stated(ctx: Context, wanted: Wanted, unit: str, figure: Figure, sparql: list[str], sources: list) -> str:
+    """The 年初预算 a 决算's text states beside the outturn (“机关运行经费年初预算为20.75万元，支出决算为14.77万元”),
+    said after it; nothing where the text states none."""
+    def pick(mine: list[dict]) -> dict | None:
+        return next((r for r in mine if r["budget"] and int(r["year"]) == figure.year and r["measure"] == wanted.measure
+                     and (r["fund"] == wanted.fund or wanted.fund is None and fund_rank(r["fund"]) <= 1)  # 三公 is of 财政拨款
+                     and r["exptype"] == wanted.exptype and not r["subject"] and not r["project"]), None)
+
+    stated, queries = stated_facts(ctx.store, ctx.catalog, replace(wanted, year=figure.year), [unit], "Execution", "final", pick)
+    said = stated.get(unit)
+    if said is None:
+        return ""
+    sparql += queries
+    src = ctx.source(said["doc"], None, int(said["line"]))
+    sources.append(src)
+    rate = f"，完成{Decimal(said['rate']):.2f}%" if said["rate"] else ""
+    return f"，年初预算{say.money(said['budget'])}万元{rate}{say.cite(src)}"
+
+
+def said_none(ctx: Context, u: Understanding, sparql: list[str]) -> Result | None:
+    """What the units' text says they have none of, when no figure is found: “2024年无机关运行经费财政拨款预算”
+    answers “…有机关运行经费吗” (of the year asked or the latest, and of the phase when one is named)."""
+    wanted = Wanted.of(u)
+    if wanted.measure in {str(t.ID["measure-expenditure-total"]), str(t.ID["measure-income-total"])}:
+        return None  # a question naming no figure is not answered by what is absent
+    documents = ctx.catalog.documents
+
+    def of_phase(r: dict) -> bool:
+        return not u.phase_stated or (r["doc"] in documents and documents[r["doc"]].phase in u.phases)
+
+    query = q.facts(u.units, "Absence")
+    rows = [r for r in q.pivot(ctx.store.select(query), q.FACT_FIELDS, ("label", "year", "line"))
+            if r["measure"] == wanted.measure and (wanted.fund is None or r["fund"] in (wanted.fund, None))
+            and (u.year is None or int(r["year"]) == u.year) and of_phase(r)]
+    found, table, sources = [], [], []
+    for unit in u.units:
+        mine = sorted((r for r in rows if r["unit"] == unit), key=lambda r: (-int(r["year"]), int(r["line"])))
+        if mine:
+            r, name = mine[0], ctx.catalog.unit_label(unit)
+            phase = PHASE_LABEL.get(documents[r["doc"]].phase, "") if r["doc"] in documents else ""
+            src = ctx.source(r["doc"], None, int(r["line"]))
+            sources.append(src)
+            table.append([name, int(r["year"]), phase, r["label"]])
+            found.append(f"{name}{r['year']}年{phase}：{r['label']}{say.cite(src)}")
+    if not found:
+        return None
+    sparql.append(query)
+    return Result("ok", say.sentences(found), u.intent or "measure", sparql, ["单位", "年度", "阶段", "文件所述"], table, sources)
 
 
 def years_asked(ctx: Context, u: Understanding) -> list[int | None]:
