@@ -379,6 +379,14 @@ class TableReader:
                     by_role[column.role] = text
             if normalize(by_role.get("unit_name", "")) in TOTAL_LABELS:
                 by_role.pop("unit_name")
+            if amount(by_role.get("goal", "")) is not None:
+                # a figure where the goal should be: a heading further right (项目支出) was placed after the goal's;
+                # the goal is the words that follow
+                goal_at = next(c.index for c in columns if c.role == "goal")
+                words = next((c.strip() for c in cells[goal_at + 1:] if len(c.strip()) >= 10 and amount(c) is None), None)
+                by_role.pop("goal")
+                if words:
+                    by_role["goal"] = words
             rows.append((row, cells, by_role))
             if by_role.get("unit_code") or by_role.get("unit_name"):
                 unit_rows.append(by_role)

@@ -205,6 +205,6 @@ class StatementReader:
         return None
 
 
-_KEYS = {"项目概述": "overview", "项目简介": "overview", "立项依据": "basis", "实施主体": "owner", "实施方案": "content",
+_KEYS = {"项目概述": "overview", "项目简介": "overview", "立项依据": "basis", "实施主体": "owner", "实施方案": "plan",
          "项目内容": "content", "主要内容": "content", "实施周期": "period", "起止时间": "period", "年度预算安排": "budget",
          "预算安排": "budget", "绩效目标": "goal", "项目绩效目标": "goal"}

@@ -232,6 +232,16 @@ class Catalog:
         """Of the projects a question names, those of the units it names, when it names both."""
         return [p for p in projects if self.projects[p].unit in units] or projects
 
+    def namesakes(self, project: str) -> list[str]:
+        """The project and those of the same name and year of its unit's department or units: a department's
+        document may list a unit's project under the department (its goal) and the unit (its amount)."""
+        entry = self.projects[project]
+        unit = self.units.get(entry.unit)
+        related = {entry.unit} | ({unit.parent} if unit and unit.parent else set()) | set(unit.children if unit else ())
+        key = t.normalize(entry.name)
+        return [project] + [p.iri for p in self.projects.values() if p.iri != project and p.unit in related
+                            and p.year == entry.year and t.normalize(p.name) == key]
+
     def of_one_year(self, projects: list[str], year: int | None) -> list[str]:
         """Of each unit's projects, those of the year given, or of the unit's latest year among them
         (a unit has a project of the same name every year)."""

@@ -137,7 +137,7 @@ def test_a_projects_own_section():
     # "人民调解项目经费情况说明 | 一、项目概述 … | 六、年度预算安排 | 795万元 | 七、绩效目标 …"
     document = real("shanghai_putuo_sfj_2026_dept_budget.pdf")
     project = next(p for p in document.projects.values() if p.name == "人民调解")
-    assert project.overview.startswith("人民调解承担着") and "购买人民调解服务合同" in project.content
+    assert project.overview.startswith("人民调解承担着") and project.content is None  # 实施方案 is how, not what
     assert "规范化、专业化、社会化" in project.goal
     assert [f.amount for f in document.facts if f.project is project and f.table == 0] == [795]
     # "本项目可研批复总投资为13526.06万元，…。2025年安排建设资金5000万元。": an investment, and no 2026 budget
@@ -175,3 +175,40 @@ def test_counts_and_scores_the_text_states(real_asker, question, figures, phrase
 def test_a_count_the_text_does_not_state_is_no_data(real_asker):
     result = real_asker.ask("长沙热线中心绩效自评平均分多少")
     assert result["status"] == "no_data" and "未公开" in result["answer"]
+
+
+# ---------------------------------------------------------------- goals, purposes, absences, a 决算's budget
+def test_a_units_whole_goal_from_its_table():
+    # 部门整体支出绩效目标表: the goal column's heading sits left of a figure column the header put further right
+    goal = corpus("003").unit.goal
+    assert goal.startswith("全面优化升级12345政务热线") and "总客服" in goal
+
+
+def test_what_the_text_says_there_is_none_of():
+    # "…，2024年无机关运行经费财政拨款预算。" — and "无法在当年内完成支出" says nothing is absent
+    absences = corpus("004").absences
+    assert any(a.text == "无机关运行经费财政拨款预算" and a.dims["measure"].notation == "operating-cost" for a in absences)
+    assert not [a for a in corpus("001").absences if a.text.startswith("无法")]
+
+
+@pytest.mark.parametrize("question, status, phrases", [
+    ("长沙12345热线中心的部门整体绩效目标是什么", "ok", ["接诉即办", "总客服"]),
+    ("池州“政务便民服务热线专项经费”主要用来干什么", "ok", ["339.30", "云呼叫"]),
+    ("人民调解项目是做什么的", "ok", ["795.00", "化解社会矛盾"]),
+    # the goal under the department, the amount under its unit (a key project of the text)
+    ("柳州市政府办的重点项目政府公报编制专项经费预算多少？绩效目标是啥", "ok", ["46.28", "赠阅"]),
+    ("柳州市政府办公室政府公报编制专项经费预算多少", "ok", ["46.28"]),
+    # none, as the text says: an answer, not a figure nobody disclosed
+    ("池州热线中心有机关运行经费吗", "ok", ["无机关运行经费财政拨款预算", "正文第485行"]),
+    # a 决算's figure with the 年初预算 its text states beside it
+    ("柳州热线中心2024年决算的机关运行经费是多少", "ok", ["14.77", "年初预算20.75万元"]),
+    ("文旅局2025年三公经费决算", "ok", ["3.04", "年初预算11.49万元，完成26.46%"]),
+])
+def test_answers_of_goals_purposes_and_absences(real_asker, question, status, phrases):
+    result = real_asker.ask(question)
+    assert result["status"] == status and all(p in result["answer"] for p in phrases), result["answer"]
+
+
+def test_nothing_stated_and_nothing_absent_is_still_no_data(real_asker):
+    result = real_asker.ask("长沙热线中心2024年决算机关运行经费")
+    assert result["status"] == "no_data", result["answer"]
