@@ -45,6 +45,7 @@ _WHICH_FIGURE = re.compile(r"^(?:当年|全年|本年)?(?:年初预算|预算|�
 _COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|20\d{2}年|同期|年初|预算)|同比")
 _VERB = re.compile(r"(?P<up>增加|增长|上升|提高)|(?P<down>减少|下降|降低)")
 _FLAT = re.compile(r"持平|不变|相同")
+_VERB_AT_END = re.compile(r"(?:增加|减少|增长|下降|上升|降低|提高)了?\s*$")
 _EXECUTION_RATE = re.compile(rf"(?:完成(?:年初)?预算(?:数)?的?|执行率为?|预算执行率为?)(?P<value>{NUMBER})%")
 _SHARE = re.compile(r"占")
 # "无机关运行经费财政拨款预算", "没有安排政府购买服务支出": to the end of its clause
@@ -264,7 +265,7 @@ class ClaimReader:
         return self._topics[words]
 
     def _topic(self, words: str) -> Topic | None:
-        words = _NUMBERING.sub("", words)
+        words = _VERB_AT_END.sub("", _NUMBERING.sub("", words))  # "…支出决算减少" 20.06万元: the verb is not the topic's
         path = _PATH.findall(words)
         if path:
             # "“一般公共服务支出(类）-统计信息事务（款）-统计管理（项）”": the levels without their quotes and dashes

@@ -212,3 +212,24 @@ def test_answers_of_goals_purposes_and_absences(real_asker, question, status, ph
 def test_nothing_stated_and_nothing_absent_is_still_no_data(real_asker):
     result = real_asker.ask("长沙热线中心2024年决算机关运行经费")
     assert result["status"] == "no_data", result["answer"]
+
+
+@pytest.mark.parametrize("question, intent, phrases", [
+    # a 决算's text gives the 年初预算 and 决算 of a subject and why they differ
+    ("文旅局2025年文化活动决算为什么超过预算", "execution", ["112.88%", "上海国际 MCN 大会"]),
+    # a change only the 决算 states is of the outturn (37.35), not of the 年初预算 its text also gives (53.93)
+    ("石泉路街道2025年三公经费为什么增加", "change", ["37.35", "21.90", "新购置一辆公车"]),
+    # none stated for the figure asked: the broader figure's, said as such
+    ("文旅局2025年公务用车运维费为何大幅减少", "change", ["文件未单独说明公务用车运行维护费的变动", "20.06", "未新增公务用车"]),
+    ("生态环境局2025年绩效自评的项目有几个", "stated", ["28个"]),
+    ("文旅局2026年编报绩效目标的项目有多少个", "stated", ["39个"]),
+])
+def test_held_out_wordings(real_asker, question, intent, phrases):
+    result = real_asker.ask(question)
+    assert (result["intent"], result["status"]) == (intent, "ok"), result["answer"]
+    assert all(p in result["answer"] for p in phrases), result["answer"]
+
+
+def test_an_absence_of_one_fund_does_not_answer_for_a_subject(real_asker):
+    # "没有政府性基金预算财政拨款收入和支出" says nothing of 行政运行's spending
+    assert "没有政府性基金" not in real_asker.ask("生态环境局2025年行政运行决算为什么超支")["answer"]

@@ -33,6 +33,9 @@ def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None) -
     subjects = set(u.asked_subjects)
     measures = [wanted.measure] + ([str(t.ID["measure-expenditure"]), str(t.ID["measure-income"])]
                                    if wanted.measure.endswith("-total") else [])
+    broader, within = [], t.broader_codes()
+    while (broader[-1] if broader else wanted.measure) in within:
+        broader.append(within[broader[-1] if broader else wanted.measure])
 
     def pick(mine: list[dict]) -> dict | None:
         mine = [r for r in mine if r["change"] is not None and (year is None or int(r["year"]) == year)]
@@ -42,11 +45,16 @@ def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None) -
         else:
             # the latest year; the stated wording wins; otherwise the broadest (no fund or type named, 财政拨款
             # before one of its funds); asked why, one the text gives a reason for
+            # (a broader figure's change, said as such, when the text states none of the figure asked:
+            # “公务用车运维费为何减少” ← “公务用车购置及运行维护费支出决算减少20.06万元”)
+            wider = [r for r in mine if not r["subject"] and r["measure"] in broader]
             mine = sorted((r for r in mine if not r["subject"] and r["measure"] in measures),
                           key=lambda r: (-int(r["year"]), measures.index(r["measure"]), r["fund"] != wanted.fund,
                                          r["exptype"] != wanted.exptype, u.asks_why and not r["reason"],
                                          fund_rank(r["fund"]) if wanted.fund is None else 0,
                                          bool(r["exptype"]) and wanted.exptype is None))
+            if not mine and wider:
+                return {**min(wider, key=lambda r: (-int(r["year"]), broader.index(r["measure"]))), "broader": True}
         return mine[0] if mine else None
 
     stated: list[dict] = []
@@ -94,10 +102,19 @@ def answer(ctx: Context, u: Understanding) -> Result:
     for unit in u.units:
         name = ctx.catalog.unit_label(unit)
         phase = now_phase or (u.phases[0] if u.phase_stated else base_phase or ctx.catalog.phase_held(unit, year_now) or u.phases[0])
+        if not (now_phase or u.phase_stated or base_phase):
+            # a change only a 决算 states (“…决算数比2024年度增加21.90万元”) is of the outturn, not the 年初预算
+            first, _ = stated_change(ctx, u, unit, year_now)
+            if first is not None and ctx.catalog.documents.get(first["doc"]) and ctx.catalog.documents[first["doc"]].phase == "final":
+                phase = "final"
         now = operand(ctx.store, ctx.catalog, replace(u, year=year_now), Side(unit, u.dims, subject, None, phase, year_now),
                       ctx.source, sparql)
         stated, queries = stated_change(ctx, u, unit, now.figure.year if now else year_now)
         sparql += queries
+        if stated is not None and stated.get("broader"):
+            what = t.codes()[Wanted.of(u).measure].label
+            found.append(f"文件未单独说明{what}的变动，" + _stated_only(ctx, name, stated, sources, table))
+            stated = None
         if now is None:
             if stated is not None:
                 found.append(_stated_only(ctx, name, stated, sources, table))

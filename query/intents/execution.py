@@ -2,6 +2,7 @@
 the 决算 states: “柳州热线中心一般行政管理事务预算执行率” → 121.23 ÷ 93.13 = 130.17%."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from budgetkg.query import answers as say
@@ -9,8 +10,10 @@ from budgetkg.query import templates as q
 from budgetkg.query.answers import Result
 from budgetkg.query.derived import Side, common_unit, in_unit, number, operand, percent
 from budgetkg.query.figures import Wanted, stated_facts
-from budgetkg.query.intents.registry import Context, Intent, register, words
+from budgetkg.query.intents.registry import Context, Cue, Intent, register, words
 from budgetkg.query.understand import Understanding
+
+OFF_BUDGET = re.compile(r"超(?:过|出)?了?(?:年初)?预算|超支|(?:高于|低于|少于|大于|小于)(?:年初)?预算|没(?:有)?花完|偏高|偏低")
 
 
 def _stated(ctx: Context, u: Understanding, units: list[str], year: int | None) -> tuple[dict[str, dict], list[str]]:
@@ -19,7 +22,8 @@ def _stated(ctx: Context, u: Understanding, units: list[str], year: int | None) 
     subjects = set(u.asked_subjects)
 
     def pick(mine: list[dict]) -> dict | None:
-        mine = [r for r in mine if r["rate"] and (year is None or int(r["year"]) == year)]
+        # a rate stated, or the 年初预算 and 决算 it is worked out from (with the reason the 决算 gives)
+        mine = [r for r in mine if (r["rate"] or r["budget"] and r["final"]) and (year is None or int(r["year"]) == year)]
         if u.projects:
             mine = [r for r in mine if r["project"] in u.projects]
         elif subjects:
@@ -56,7 +60,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
             sources += [budget.source, final.source]
             table.append([name, final.what, float(budget.figure.amount), float(final.figure.amount), float(rate)])
             check = ""
-            if said is not None:
+            if said is not None and said["rate"]:
                 src = ctx.source(said["doc"], None, int(said["line"]))
                 sources.append(src)
                 given = Decimal(said["rate"])
@@ -68,10 +72,16 @@ def answer(ctx: Context, u: Understanding) -> Result:
         elif said is not None:
             src = ctx.source(said["doc"], None, int(said["line"]))
             sources.append(src)
+            if said["rate"]:
+                rate, working = Decimal(said["rate"]), ""
+            else:  # the text gives both figures, not the rate
+                rate = percent(Decimal(said["final"]), Decimal(said["budget"])) if Decimal(said["budget"]) else None
+                working = f"（{number(Decimal(said['final']))} ÷ {number(Decimal(said['budget']))} = {rate}%）" if rate is not None else ""
             table.append([name, said["label"], float(said["budget"]) if said["budget"] else None,
-                          float(said["final"]) if said["final"] else None, float(said["rate"])])
+                          float(said["final"]) if said["final"] else None, float(rate) if rate is not None else None])
             found.append(f"{name}{said['year']}年{said['label']}年初预算{say.money(said['budget'] or 0)}万元，"
-                         f"决算{say.money(said['final'] or 0)}万元，执行率{Decimal(said['rate']):.2f}%{say.cite(src)}{why}")
+                         f"决算{say.money(said['final'] or 0)}万元" + (f"，执行率{rate:.2f}%{working}" if rate is not None else "")
+                         + f"{say.cite(src)}{why}")
         else:
             found.append(f"{name}的文件未同时公开这一项的年初预算和决算，无法计算执行率")
     return Result("ok" if table else "no_data", say.sentences(found), "execution", sparql,
@@ -79,5 +89,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
 
 
 register(Intent("execution", examples=("柳州热线中心行政运行预算执行率", "柳州市12345政务服务热线管理中心决算执行率"),
-                cues=(words(r"执行率|完成率|执行情况|完成年初预算|完成了?(?:年初)?预算的|执行了多少|决算是预算的|预算完成"),),
+                cues=(words(r"执行率|完成率|执行情况|完成年初预算|完成了?(?:年初)?预算的|执行了多少|决算是预算的|预算完成"),
+                      # “…决算为什么超过预算”: the outturn against its budget, and the reason the 决算 gives
+                      Cue("why over or under budget", lambda u: u.asks_why and OFF_BUDGET.search(u.masked) is not None)),
                 templates=(q.facts, q.observations), answer=answer, priority=80))

@@ -108,8 +108,9 @@ def said_none(ctx: Context, u: Understanding, sparql: list[str]) -> Result | Non
     """What the units' text says they have none of, when no figure is found: “2024年无机关运行经费财政拨款预算”
     answers “…有机关运行经费吗” (of the year asked or the latest, and of the phase when one is named)."""
     wanted = Wanted.of(u)
-    if wanted.measure in {str(t.ID["measure-expenditure-total"]), str(t.ID["measure-income-total"])}:
-        return None  # a question naming no figure is not answered by what is absent
+    general = t.codes()[wanted.measure].notation in t.GENERAL_MEASURES | {"expenditure-total", "income-total"}
+    if u.subjects or u.projects or (general and wanted.fund is None):
+        return None  # no 政府性基金支出 says nothing of a subject's, a project's or all 支出
     documents = ctx.catalog.documents
 
     def of_phase(r: dict) -> bool:
@@ -117,7 +118,7 @@ def said_none(ctx: Context, u: Understanding, sparql: list[str]) -> Result | Non
 
     query = q.facts(u.units, "Absence")
     rows = [r for r in q.pivot(ctx.store.select(query), q.FACT_FIELDS, ("label", "year", "line"))
-            if r["measure"] == wanted.measure and (wanted.fund is None or r["fund"] in (wanted.fund, None))
+            if r["measure"] == wanted.measure and (r["fund"] == wanted.fund or wanted.fund is None and fund_rank(r["fund"]) <= 1)
             and (u.year is None or int(r["year"]) == u.year) and of_phase(r)]
     found, table, sources = [], [], []
     for unit in u.units:
