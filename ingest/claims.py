@@ -159,6 +159,21 @@ class ClaimReader:
                     sentence.shares.append((offset, share["of"], amount(share["rate"]), sentence.amounts[-1][1]))
                 continue
             if not _FIGURE.search(clause):
+                if _COMPARED.search(clause) and _FLAT.search(clause) and not _VERB.search(clause):
+                    # "其中：因公出国（境）费支出决算与2024年持平": no change of what it names; "…0.83万元。与2025年
+                    # 预算持平": of what this sentence or the one before named
+                    cut = re.search(r"(?:比|较|与|同比)", clause)
+                    named = self.topic(clause[:cut.start()]) if cut and cut.start() > 1 else None
+                    if named is not None and named is not sentence.topic:
+                        if sentence.topic is not None and sentence.stated():
+                            self.switch(sentence, named, clause_start)
+                        topic = sentence.topic = named
+                        sentence.first = sentence.first or named
+                    elif named is None and sentence.topic is None and topic is None and previous is not None and previous.topic is not None:
+                        topic = sentence.topic = sentence.first = previous.topic
+                    if sentence.topic is not None and sentence.change is None and sentence.rate is None:
+                        self.read_clause(sentence, clause, offset)
+                    continue
                 if _COMPARED.search(clause) and len(_YEARS.sub("", clause).strip()) <= 6:
                     sentence.comparing = True  # "与2024年度相比", "同比"
                     continue
@@ -184,15 +199,18 @@ class ClaimReader:
                 sentence.topic = topic
                 sentence.first = sentence.first or topic
             elif topic is not sentence.topic and sentence.stated():
-                # a second subject in one sentence ("其中：基本支出…，项目支出…", "…减少19.66万元，其中：…
-                # 公务用车…减少20.06万元") is its own claim, with the reason its own clauses give
-                self.emit(sentence, None, clause_start)
-                sentence.topic, sentence.amounts, sentence.segment = topic, [], clause_start
-                sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = None
-                sentence.execution_rate, sentence.shares = None, []
+                self.switch(sentence, topic, clause_start)
             self.read_clause(sentence, clause, offset)
         if sentence.topic is None and topic is not None and not sentence.amounts:
             sentence.topic = topic  # "1、…（类）…（款）行政运行（项）。": what the next sentences' figures are of
+
+    def switch(self, sentence: Sentence, topic: Topic, clause_start: int) -> None:
+        """A second subject in one sentence ("其中：基本支出…，项目支出…", "…减少19.66万元，其中：…公务用车…
+        减少20.06万元") is its own claim, with the reason its own clauses give."""
+        self.emit(sentence, None, clause_start)
+        sentence.topic, sentence.amounts, sentence.segment = topic, [], clause_start
+        sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = None
+        sentence.execution_rate, sentence.shares = None, []
 
     def read_clause(self, sentence: Sentence, clause: str, offset: int) -> None:
         year_match = _YEAR.search(clause)

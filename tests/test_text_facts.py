@@ -233,3 +233,14 @@ def test_held_out_wordings(real_asker, question, intent, phrases):
 def test_an_absence_of_one_fund_does_not_answer_for_a_subject(real_asker):
     # "没有政府性基金预算财政拨款收入和支出" says nothing of 行政运行's spending
     assert "没有政府性基金" not in real_asker.ask("生态环境局2025年行政运行决算为什么超支")["answer"]
+
+
+def test_a_flat_change_stated_without_a_figure():
+    # "（一）因公出国（境）费0万元，与2025年预算持平，主要原因是…" / "（三）公务接待费0.83万元。与2025年预算持平，…"
+    document = real("shanghai_putuo_sfj_2026_dept_budget.pdf")
+    assert (change(document, "abroad").change, change(document, "abroad").reason) == (0, "因公出国（境）无变化")
+    assert (change(document, "reception").change, change(document, "reception").reason) == (0, "公务接待无变化")
+    # "…决算数比2024年度减少19.66万元，下降86.61%，其中：因公出国（境）费支出决算与2024年持平；…": its own topic
+    document = real("shanghai_putuo_wlj_2025_dept_final.txt")
+    assert change(document, "sangong").change == Decimal("-19.66")
+    assert (change(document, "abroad").change, change(document, "abroad").reason) == (0, "2025年未发生因公出国（境）")

@@ -27,8 +27,9 @@ def _phase(text: str) -> str | None:
     return None
 
 
-def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None) -> tuple[dict | None, list[str]]:
-    """The change the text states for the figure asked, of the year asked (else the latest)."""
+def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None, document: str | None = None) -> tuple[dict | None, list[str]]:
+    """The change the text states for the figure asked, of the year asked (else the latest); from `document`
+    (the figure's own) when it states one."""
     wanted = Wanted.of(u)
     subjects = set(u.asked_subjects)
     measures = [wanted.measure] + ([str(t.ID["measure-expenditure"]), str(t.ID["measure-income"])]
@@ -41,7 +42,7 @@ def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None) -
         mine = [r for r in mine if r["change"] is not None and (year is None or int(r["year"]) == year)]
         stated.extend(mine)
         if subjects:
-            mine = sorted((r for r in mine if r["subject"] in subjects), key=lambda r: -int(r["year"]))
+            mine = sorted((r for r in mine if r["subject"] in subjects), key=lambda r: (-int(r["year"]), r["doc"] != document))
         else:
             # the latest year; the stated wording wins; otherwise the broadest (no fund or type named, 财政拨款
             # before one of its funds); asked why, one the text gives a reason for
@@ -49,7 +50,7 @@ def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None) -
             # “公务用车运维费为何减少” ← “公务用车购置及运行维护费支出决算减少20.06万元”)
             wider = [r for r in mine if not r["subject"] and r["measure"] in broader]
             mine = sorted((r for r in mine if not r["subject"] and r["measure"] in measures),
-                          key=lambda r: (-int(r["year"]), measures.index(r["measure"]), r["fund"] != wanted.fund,
+                          key=lambda r: (-int(r["year"]), r["doc"] != document, measures.index(r["measure"]), r["fund"] != wanted.fund,
                                          r["exptype"] != wanted.exptype, u.asks_why and not r["reason"],
                                          fund_rank(r["fund"]) if wanted.fund is None else 0,
                                          bool(r["exptype"]) and wanted.exptype is None))
@@ -109,7 +110,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
                 phase = "final"
         now = operand(ctx.store, ctx.catalog, replace(u, year=year_now), Side(unit, u.dims, subject, None, phase, year_now),
                       ctx.source, sparql)
-        stated, queries = stated_change(ctx, u, unit, now.figure.year if now else year_now)
+        stated, queries = stated_change(ctx, u, unit, now.figure.year if now else year_now, now.figure.doc if now else None)
         sparql += queries
         if stated is not None and stated.get("broader"):
             what = t.codes()[Wanted.of(u).measure].label
@@ -181,5 +182,5 @@ def _stated_only(ctx: Context, name: str, r: dict, sources: list, table: list) -
 
 
 register(Intent("change", examples=("柳州热线2024年预算比上年增长多少", "长沙市12345政务热线中心支出比上年增加多少"),
-                cues=(words(r"增长|增加|减少|下降|上升|降低|同比|比上年|较上年|比去年|变化|变动|增幅|降幅|(?:比|较)20\d{2}年"),),
+                cues=(words(r"增长|增加|减少|下降|上升|降低|同比|比上年|较上年|比去年|变化|变动|增幅|降幅|(?:比|较)20\d{2}年|持平|不变|没变"),),
                 templates=(q.facts, q.observations), answer=answer, priority=90))
