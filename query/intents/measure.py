@@ -111,6 +111,7 @@ def said_none(ctx: Context, u: Understanding, sparql: list[str]) -> Result | Non
     general = t.codes()[wanted.measure].notation in t.GENERAL_MEASURES | {"expenditure-total", "income-total"}
     if u.subjects or u.projects or (general and wanted.fund is None):
         return None  # no 政府性基金支出 says nothing of a subject's, a project's or all 支出
+    any_measure = "measure" not in u.dims and wanted.fund is not None  # “有国有资本经营预算吗”: its 收入 or 支出
     documents = ctx.catalog.documents
 
     def of_phase(r: dict) -> bool:
@@ -118,7 +119,7 @@ def said_none(ctx: Context, u: Understanding, sparql: list[str]) -> Result | Non
 
     query = q.facts(u.units, "Absence")
     rows = [r for r in q.pivot(ctx.store.select(query), q.FACT_FIELDS, ("label", "year", "line"))
-            if r["measure"] == wanted.measure and (r["fund"] == wanted.fund or wanted.fund is None and fund_rank(r["fund"]) <= 1)
+            if (r["measure"] == wanted.measure or any_measure) and (r["fund"] == wanted.fund or wanted.fund is None and fund_rank(r["fund"]) <= 1)
             and (u.year is None or int(r["year"]) == u.year) and of_phase(r)]
     found, table, sources = [], [], []
     for unit in u.units:
