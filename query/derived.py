@@ -173,7 +173,9 @@ def previous_year(store: Store, catalog: Catalog, wanted: Wanted, unit: str, yea
     def pick(rows: list[dict]) -> dict | None:
         rows = [r for r in rows if int(r["year"]) == year + 1 and _matches(r, wanted, subject)
                 and (r["previous"] or (r["amount"] and r["change"]))]
-        return min(rows, key=lambda r: r["fund"] != wanted.fund) if rows else None
+        # a document of the phase first: a 决算's change is on last year's 决算, a budget's on last year's budget
+        return min(rows, key=lambda r: (r["doc"] not in catalog.documents or catalog.documents[r["doc"]].phase != phase,
+                                        r["fund"] != wanted.fund)) if rows else None
 
     later = replace(wanted, year=year + 1)
     chosen, queries = stated_facts(store, catalog, later, [unit], "Change", phase, pick)

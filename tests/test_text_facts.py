@@ -244,3 +244,9 @@ def test_a_flat_change_stated_without_a_figure():
     document = real("shanghai_putuo_wlj_2025_dept_final.txt")
     assert change(document, "sangong").change == Decimal("-19.66")
     assert (change(document, "abroad").change, change(document, "abroad").reason) == (0, "2025年未发生因公出国（境）")
+
+
+def test_last_years_outturn_from_the_final_accounts_own_change(real_asker):
+    # the 决算: "较2023年决算数增加4.25万元"; the year's budget: "行政运行经费预算20.75万元，与上年持平" (a budget's)
+    result = real_asker.ask("柳州热线中心2024年决算机关运行经费为什么比上年增加")
+    assert "2023年为10.52万元" in result["answer"] and "一致" in result["answer"], result["answer"]
