@@ -7,7 +7,7 @@ from pathlib import Path
 
 from budgetkg import cache
 from budgetkg.ontology import terms as t
-from budgetkg.ontology.names import aliases, canonical, region_prefix
+from budgetkg.ontology.names import OWN_LEVEL, aliases, canonical, region_prefix
 from budgetkg.ontology.regions import region_chain, region_spellings
 from budgetkg.query.templates import iri as sparql_iri
 from budgetkg.stores import Store
@@ -214,6 +214,12 @@ class Catalog:
             latest = year or max(p.year for p in mine)
             found += [p.iri for p in mine if p.year == latest]
         return found
+
+    def is_own_office(self, iri: str) -> bool:
+        """A department's own office (机关本级, 本部): named like the department, or so by its name's end."""
+        entry = self.units[iri]
+        parent = self.units.get(entry.parent) if entry.parent else None
+        return parent is not None and (parent.name == entry.name or OWN_LEVEL.search(t.normalize(entry.name)) is not None)
 
     def unit_label(self, iri: str) -> str:
         """The unit's name; a department's own office, named like the department, is "…（本级）"."""

@@ -59,5 +59,21 @@ def asker(corpus_store):
     return Asker(corpus_store)
 
 
+# a few real disclosures beside the bundled corpus: a 决算 listing its units (text), a 部门预算 and a 单位预算 (PDF)
+REAL_SAMPLE = ("shanghai_putuo_sthj_2025_dept_final.txt", "shanghai_putuo_sfj_2026_dept_budget.pdf",
+               "shanghai_putuo_sfj_2026_unit_budget.pdf")
+
+
+@pytest.fixture(scope="session")
+def real_asker():
+    """An Asker over the bundled corpus and REAL_SAMPLE."""
+    from budgetkg.query.ask import Asker
+
+    store = open_store("memory")
+    reports = ingest(store, [CORPUS, *(TESTS / "data" / "real" / name for name in REAL_SAMPLE)])
+    assert all(r.error is None for r in reports), [r.error for r in reports]
+    return Asker(store)
+
+
 def corpus_file(prefix: str) -> Path:
     return next(CORPUS.glob(f"{prefix}*.txt"))
