@@ -1,6 +1,10 @@
-"""How many and which: a department's units (children) and internal bodies (bodies); on the bundled
-corpus and a few real disclosures."""
+"""How many and which: a department's units (children), internal bodies (bodies) and projects without
+near-duplicate names (projects); on the bundled corpus and a few real disclosures."""
 from __future__ import annotations
+
+import pytest
+
+from budgetkg.query.intents.projects import _near
 
 
 def ask(asker, question: str, intent: str) -> str:
@@ -41,3 +45,26 @@ def test_a_stated_number_the_names_do_not_bear_out_is_said(asker):
 def test_internal_bodies_of_a_real_unit(real_asker):
     answer = ask(real_asker, "普陀区司法局设了几个内设机构", "bodies")
     assert "12个内设机构" in answer and "社区矫正科" in answer
+
+
+# ------------------------------------------------------------ projects
+@pytest.mark.parametrize("a, b, same", [
+    ("一个号码管服务运行管理费", "一个号码管理服务运行管理费", True),
+    ("专项业务费", "专项业务费用", True),
+    ("车辆经费", "车辆补助费", False),
+    ("2024年第一批专项资金", "2024年第二批专项资金", False),  # alike, but not the same numbers
+])
+def test_near_duplicate_names(a, b, same):
+    assert _near(a, b) is same
+
+
+def test_a_project_written_two_ways_is_counted_once_and_the_merge_is_said(asker):
+    answer = ask(asker, "柳州热线中心2024年一共有多少个项目", "projects")
+    assert "共有5个项目" in answer
+    assert "“一个号码管理服务运行管理费”与“一个号码管服务运行管理费”是同一项目" in answer
+
+
+def test_a_departments_projects_include_its_units_and_leave_out_things_bought(asker):
+    answer = ask(asker, "柳州市人民政府办公室部门预算安排了几个项目", "projects")
+    assert "共有30个项目" in answer
+    assert "“车辆经费”“定额商品和服务支出”只见于政府采购表" in answer
