@@ -1,5 +1,6 @@
-"""How many and which: a department's units (children), internal bodies (bodies) and projects without
-near-duplicate names (projects); on the bundled corpus and a few real disclosures."""
+"""How many and which: a department's units (children), internal bodies (bodies), projects without
+near-duplicate names (projects), the units with or without a figure (lacking), and a department's own
+units ranked (ranking); on the bundled corpus and a few real disclosures."""
 from __future__ import annotations
 
 import pytest
@@ -68,3 +69,29 @@ def test_a_departments_projects_include_its_units_and_leave_out_things_bought(as
     answer = ask(asker, "柳州市人民政府办公室部门预算安排了几个项目", "projects")
     assert "共有30个项目" in answer
     assert "“车辆经费”“定额商品和服务支出”只见于政府采购表" in answer
+
+
+# ------------------------------------------------------------ which units have a figure
+def test_which_units_have_no_figure_or_a_zero_one(asker):
+    answer = ask(asker, "柳州市人民政府办公室下属单位中哪些没有安排公务用车运行维护费", "lacking")
+    head, rest = answer.split("其余")
+    assert "柳州市12345政务服务热线管理中心" in head and "0.00" in head
+    assert "驻北京联络处" in rest
+
+
+def test_a_zero_is_disclosed(asker):
+    answer = ask(asker, "哪个热线中心没有公开三公经费", "lacking")
+    head, rest = answer.split("其余")
+    assert "池州" in head and "柳州" in rest  # 柳州 discloses 0.22, 长沙 3.93
+
+
+def test_which_units_have_a_figure_when_none_is_named(real_asker):
+    answer = ask(real_asker, "2026年的预算里哪些单位安排了因公出国（境）费", "lacking")
+    assert "2026年有文件的单位" in answer
+
+
+# ------------------------------------------------------------ a department's units ranked
+def test_one_department_ranked_is_its_units_ranked(asker):
+    answer = ask(asker, "柳州市人民政府办公室2024年部门预算里基本支出最多的前两个单位", "ranking")
+    assert "第1名 柳州市人民政府办公室（本级） 2,467.89万元" in answer and "第2名 柳州市12345政务服务热线管理中心 844.09万元" in answer
+    assert "第3名" not in answer
