@@ -95,3 +95,8 @@ def test_one_department_ranked_is_its_units_ranked(asker):
     answer = ask(asker, "柳州市人民政府办公室2024年部门预算里基本支出最多的前两个单位", "ranking")
     assert "第1名 柳州市人民政府办公室（本级） 2,467.89万元" in answer and "第2名 柳州市12345政务服务热线管理中心 844.09万元" in answer
     assert "第3名" not in answer
+
+
+def test_a_zero_asked_for_and_a_figure_all_units_have(asker):
+    answer = ask(asker, "柳州市人民政府办公室哪些单位的公务接待费为零", "lacking")
+    assert "（6个）都安排了公务接待费" in answer and "其余" not in answer

@@ -20,9 +20,10 @@ from budgetkg.query.understand import Understanding
 WHICH = r"哪些|哪个|哪几|哪家|谁"
 NOT = r"没有|没|未|无"
 VERB = r"安排|公开|披露|列支|编列|列入|预算"
-CUE = (rf"(?:{WHICH})[^,，。?？]{{0,20}}(?:(?:{NOT})(?:{VERB})?|(?:{VERB})了|有(?:{VERB}))"
+ZERO = r"(?:为|是|等于)(?:零|0)(?![.\d])"  # “哪些单位的公务接待费为零”: a zero or no figure
+CUE = (rf"(?:{WHICH})[^,，。?？]{{0,20}}(?:(?:{NOT})(?:{VERB})?|(?:{VERB})了|有(?:{VERB})|{ZERO})"
        rf"|(?:{NOT})(?:{VERB})[^,，。?？]{{0,20}}(?:{WHICH})")
-NEGATIVE = re.compile(rf"(?:{NOT})(?:{VERB})?")
+NEGATIVE = re.compile(rf"(?:{NOT})(?:{VERB})?|{ZERO}")
 DISCLOSED = re.compile(r"公开|披露")  # asked whether the figure is disclosed: a zero is
 
 
@@ -84,13 +85,14 @@ def answer(ctx: Context, u: Understanding) -> Result:
     rest = [x for x in units if x not in asked]
     counted = called if called.startswith("这") else f"{called}（{len(units)}个）"
     head = f"{counted}中，{'没有' if negative else ''}{verb}{what}的"
-    if not asked:
-        text = head + f"单位没有：{'都有' if negative else '都没有'}{verb}。"
+    if not asked:  # all of them, or none, have it
+        done = f"都{verb}了{what}" if negative else f"都没有{verb}{what}"
+        text = f"{counted}{done}：{'、'.join(named(x) for x in rest)}。"
     else:
         text = head + f"是：{'；'.join(said(x) for x in asked)}。"
-    if rest:
-        all_of = "都" if len(rest) > 1 else ""
-        text += f"其余{len(rest)}个{all_of + verb + '了' if negative else '未' + verb}：{'、'.join(named(x) for x in rest)}。"
+        if rest:
+            all_of = "都" if len(rest) > 1 else ""
+            text += f"其余{len(rest)}个{all_of + verb + '了' if negative else '未' + verb}：{'、'.join(named(x) for x in rest)}。"
     return Result("ok", text, "lacking", sparql, ["单位", "年度", "金额（万元）", "文件", "行"], rows, sources)
 
 
