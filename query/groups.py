@@ -16,12 +16,13 @@ from budgetkg.ontology.names import aliases
 from budgetkg.ontology.terms import SPARQL_PREFIXES
 from budgetkg.query.catalog import Catalog, DocumentEntry
 from budgetkg.query.templates import values
-from budgetkg.query.understand import Understanding
+from budgetkg.query.understand import MEMBER_WORDS, Understanding
 from budgetkg.stores import Store
 
 STATIONED_NAME = re.compile(r"驻[\u4e00-\u9fff（）()]{2,}")  # 驻北京联络处, 驻广州（深圳）办事处
 STATIONED_TEXT = re.compile(r"派出|派驻")
-CHOSEN = {"stationed": "驻外（派出）机构", "others": "本级以外的单位", "every": "各单位"}
+STATIONED_WORDS = MEMBER_WORDS["stationed"]
+CHOSEN = {"stationed": "驻外（派出）机构", "except": "本级以外的单位", "others": "本级以外的单位", "every": "各单位"}
 
 
 @dataclass
@@ -119,9 +120,10 @@ def group_of(store: Store, catalog: Catalog, u: Understanding, sparql: list[str]
     chooses none by words)."""
     if u.members:
         pool, documents = [], []
-        # a department named, or its own office ("…本级以外的单位": the department's other units)
-        departments = list(dict.fromkeys(x if catalog.units[x].children else catalog.units[x].parent for x in u.units
-                                         if catalog.units[x].children or u.members == "others" and catalog.is_own_office(x)))
+        # "除热线中心以外", "本级以外": the units named are left out of their department's
+        excluded = [x for x in u.units if u.members == "except" and not catalog.units[x].children and catalog.units[x].parent]
+        departments = list(dict.fromkeys([x for x in u.units if catalog.units[x].children]
+                                         + [catalog.units[x].parent for x in excluded]))
         for department in departments:
             found, read = members(store, catalog, department, u.year, u.phases[0] if u.phase_stated else None, sparql)
             pool += [x for x in found if x not in pool]
@@ -134,7 +136,12 @@ def group_of(store: Store, catalog: Catalog, u: Understanding, sparql: list[str]
                 chosen = stationed(store, catalog, pool, sparql)
             elif u.members == "kind":
                 chosen = of_kind(catalog, pool, u.member_head or "")
-            elif u.members == "others":
+            elif u.members == "except" and excluded:
+                chosen = [x for x in pool if x not in excluded]
+            elif u.members == "except" and STATIONED_WORDS.search(u.member_words):  # "除驻外机构以外"
+                away = stationed(store, catalog, pool, sparql)
+                chosen = [x for x in pool if x not in away]
+            elif u.members in ("except", "others"):  # "除机关本级以外", "下属单位": all but the own office
                 chosen = [x for x in pool if not catalog.is_own_office(x)]
             else:
                 chosen = pool
@@ -143,7 +150,12 @@ def group_of(store: Store, catalog: Catalog, u: Understanding, sparql: list[str]
             else:  # the units stationed elsewhere are one department's when they share their parent
                 parents = {catalog.units[x].parent for x in chosen}
                 department = parents.pop() if len(parents) == 1 and u.members == "stationed" else None
-            return Group(chosen, department, CHOSEN.get(u.members, u.member_head or ""), u.stated_count, documents,
+            words = CHOSEN.get(u.members, u.member_head or "")
+            if excluded and not all(catalog.is_own_office(x) for x in excluded):
+                words = f"除{'、'.join(catalog.unit_label(x) for x in excluded)}以外的单位"
+            elif u.members == "except" and STATIONED_WORDS.search(u.member_words):
+                words = "驻外（派出）机构以外的单位"
+            return Group(chosen, department, words, u.stated_count, documents,
                          [x for x in pool if x not in chosen] if departments else [],
                          u.regions[0] if u.regions and not departments else None)
     if len(u.units) > 1:

@@ -28,6 +28,9 @@ def group(asker, question: str):
     ("柳州市政府办的派出机构", STATIONED),
     ("柳州市人民政府办公室除本级外的单位", STATIONED | {LIUZHOU + "007"}),
     ("柳州市人民政府办公室的其他单位", STATIONED | {LIUZHOU + "007"}),
+    ("柳州市人民政府办公室本级以外的单位", STATIONED | {LIUZHOU + "007"}),
+    ("柳州市人民政府办公室除热线中心以外的单位", STATIONED | {LIUZHOU + "001"}),
+    ("柳州市人民政府办公室的下属单位", STATIONED | {LIUZHOU + "007"}),
     ("柳州市人民政府办公室所有单位", STATIONED | {LIUZHOU + "001", LIUZHOU + "007"}),
 ])
 def test_units_are_chosen_by_words(asker, question, expected):
@@ -84,7 +87,7 @@ def test_units_without_the_figure_are_left_out_and_named(asker):
 def test_the_own_office_is_no_figure_asked(asker):
     """“除机关本级以外” chooses units; it does not ask for the 本级 part of a figure."""
     u = asker.understander.understand("柳州市政府办除机关本级以外，其他单位的政府采购预算合计多少")
-    assert u.members == "others" and not u.details
+    assert u.members == "except" and not u.details
 
 
 @pytest.mark.parametrize("question, intent", [
