@@ -40,7 +40,8 @@ class Group:
     def called(self, label) -> str:
         """The units as the answer calls them: “柳州市人民政府办公室驻外（派出）机构”, “普陀区的街道”, “这3个单位”."""
         if self.chosen and self.department:
-            return f"{label(self.department)}{self.chosen}"
+            plain = self.chosen in CHOSEN.values() or self.chosen.startswith("除")  # else a kind: “…的中心”
+            return f"{label(self.department)}{'' if plain else '的'}{self.chosen}"
         if self.chosen and self.region:
             return f"{self.region}的{self.chosen}"
         return self.chosen or f"这{len(self.units)}个单位"
@@ -98,7 +99,9 @@ def members(store: Store, catalog: Catalog, department: str, year: int | None = 
 
 
 def stationed(store: Store, catalog: Catalog, units: list[str], sparql: list[str] | None = None) -> list[str]:
-    """The units stationed away from their government (驻外, 派出): by name, else by the text describing them."""
+    """A department's units stationed away from their government (驻外, 派出): by name, else by the text
+    describing them.  A department itself is none (a 街道办事处 is its district's 派出机关, not a unit of one)."""
+    units = [x for x in units if catalog.units[x].parent]
     by_name = [x for x in units if STATIONED_NAME.search(catalog.units[x].name)]
     rest = [x for x in units if x not in by_name]
     described: set[str] = set()

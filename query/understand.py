@@ -44,7 +44,7 @@ MEMBER_WORDS = {
                          r"下属|下级单位|所属单位|二级单位"),
     "every": re.compile(r"各单位|各个单位|各家单位|各预算单位|所有单位|全部单位|每个单位|每家单位|所有预算单位"),
     # "普陀区各街道", "建管委3个中心": units of one kind, by the end of their names
-    "kind": re.compile(r"(?:各|所有|全部|每个|\d+个|[一二两三四五六七八九十]+[个家])(?P<head>街道|中心|委员会|委|局|办事处|联络处|大队|队|馆|站|所)"),
+    "kind": re.compile(r"(?:各|所有|全部|每个|几个|几家|多少个|多少家|哪些|哪几个|\d+个|[一二两三四五六七八九十]+[个家])(?P<head>街道|中心|委员会|委|局|办事处|联络处|大队|队|馆|站|所)"),
 }
 EXCEPTED = re.compile(r"＿|本级|本部|机关|驻外|派出|派驻")  # what 除…以外 leaves out is units, not a figure
 # "4个驻外办事机构", "三家热线中心", "四个部门": how many units the question says it means ("前三个" ranks)

@@ -59,9 +59,10 @@ def asker(corpus_store):
     return Asker(corpus_store)
 
 
-# a few real disclosures beside the bundled corpus: a 决算 listing its units (text), a 部门预算 and a 单位预算 (PDF)
+# a few real disclosures beside the bundled corpus: a 决算 listing its units (text), a 部门预算 and a 单位预算 (PDF),
+# and a 街道's 部门预算 (a 派出机关 of its district)
 REAL_SAMPLE = ("shanghai_putuo_sthj_2025_dept_final.txt", "shanghai_putuo_sfj_2026_dept_budget.pdf",
-               "shanghai_putuo_sfj_2026_unit_budget.pdf")
+               "shanghai_putuo_sfj_2026_unit_budget.pdf", "shanghai_putuo_wanli_2024_dept_budget.pdf")
 
 
 @pytest.fixture(scope="session")

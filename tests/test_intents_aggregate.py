@@ -120,3 +120,9 @@ def test_years_that_differ_are_said(real_asker):
 def test_a_departments_units_without_figures_of_their_own_give_the_departments(real_asker):
     result = real_asker.ask("生态环境局2025年决算各单位的支出合计")
     assert result["status"] == "no_data" and "4,733.14" in result["answer"]
+
+
+def test_a_department_is_not_stationed_elsewhere(real_asker):
+    """A 街道办事处 is its district's 派出机关, but no department's unit stationed elsewhere."""
+    u = real_asker.understander.understand("驻外机构的公用经费平均多少")
+    assert set(group_of(real_asker.store, real_asker.catalog, u).units) == STATIONED

@@ -100,3 +100,10 @@ def test_one_department_ranked_is_its_units_ranked(asker):
 def test_a_zero_asked_for_and_a_figure_all_units_have(asker):
     answer = ask(asker, "柳州市人民政府办公室哪些单位的公务接待费为零", "lacking")
     assert "（6个）都安排了公务接待费" in answer and "其余" not in answer
+
+
+def test_units_chosen_by_words_counted(asker, real_asker):
+    answer = ask(asker, "柳州市政府有几个驻外办事处，分别是哪些", "children")
+    assert "驻外（派出）机构有4个" in answer and "驻南宁办事处" in answer and "热线" not in answer
+    answer = ask(real_asker, "生态环境局2025年决算有几个大队", "children")
+    assert "有1个" in answer and "执法大队" in answer

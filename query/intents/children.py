@@ -12,11 +12,13 @@ import re
 from budgetkg.ontology.terms import SPARQL_PREFIXES
 from budgetkg.query import answers as say
 from budgetkg.query.answers import Result
-from budgetkg.query.groups import members, members_query
-from budgetkg.query.intents.registry import Context, Intent, register, words
+from budgetkg.query.groups import group_of, members, members_query
+from budgetkg.query.intents.registry import Context, Cue, Intent, register, words
 from budgetkg.query.templates import values
 from budgetkg.query.understand import Understanding
 
+CHOSEN_BY_WORDS = ("stationed", "kind", "except")  # “有几个驻外机构”, “有几个街道”: the units the words choose
+COUNTING = re.compile(r"几个|几家|多少个|多少家|哪些|哪几|分别是|有谁|名单")
 # the units a document covers, its own office included (“包括几家单位”, “由几个单位组成”)
 COVERED = re.compile(r"包括|包含|涵盖|覆盖|组成|构成|共有?几|一共|总共|纳入")
 
@@ -30,11 +32,13 @@ def children_query(units: list[str]) -> str:
 
 
 def answer(ctx: Context, u: Understanding) -> Result:
+    catalog = ctx.catalog
+    sparql: list[str] = []
+    if u.members in CHOSEN_BY_WORDS:
+        return _chosen(ctx, u, sparql)
     missing = say.which_unit(ctx.catalog, u)
     if missing:
         return missing
-    catalog = ctx.catalog
-    sparql: list[str] = []
 
     def named(x: str) -> str:
         code = catalog.units[x].code
@@ -67,6 +71,18 @@ def answer(ctx: Context, u: Understanding) -> Result:
                   ["单位", "下属单位", "代码"], table, sources)
 
 
+def _chosen(ctx: Context, u: Understanding, sparql: list[str]) -> Result:
+    """“柳州市人民政府办公室有几个驻外机构”, “普陀区有几个街道”: the units the words choose."""
+    label = ctx.catalog.unit_label
+    group = group_of(ctx.store, ctx.catalog, u, sparql)
+    if group is None or not group.units:
+        where = "、".join(label(x) for x in u.units) or "、".join(u.regions) or "图谱"
+        return Result("no_data", f"{where}中没有找到这样的单位。", "children", sparql)
+    sources = [ctx.source(d) for d in group.documents]
+    text = f"{group.called(label)}有{len(group.units)}个：{'、'.join(label(x) for x in group.units)}。{group.count_note(label)}"
+    return Result("ok", text, "children", sparql, ["单位", "代码"], [[label(x), ctx.catalog.units[x].code] for x in group.units], sources)
+
+
 def _not_a_ranking(u: Understanding, candidates: set[str]) -> bool:
     """“各下属单位的三公经费”, “下属单位中哪个支出最多” and “哪些单位安排了X” ask for the units' figures, not their names."""
     return not ((u.all_children or u.members) and ("ranking" in candidates or u.dims or u.subjects)) \
@@ -75,5 +91,7 @@ def _not_a_ranking(u: Understanding, candidates: set[str]) -> bool:
 
 register(Intent("children", examples=("柳州市人民政府办公室有哪些下属单位", "103的下属单位有哪些", "柳州市人民政府办公室的部门预算包括几家单位"),
                 cues=(words(r"下属|下级|所属单位|二级单位|有哪些单位|包括哪些单位|各单位|哪些单位|子单位|单位构成|几个单位|几家单位|"
-                            r"几家预算单位|多少个单位|多少家单位|单位组成|由几|包括几|涵盖几|包含几"),),
+                            r"几家预算单位|多少个单位|多少家单位|单位组成|由几|包括几|涵盖几|包含几"),
+                      Cue("units chosen by words, counted or listed",
+                          lambda u: u.members in CHOSEN_BY_WORDS and COUNTING.search(u.masked) is not None)),
                 templates=(children_query, members_query), answer=answer, priority=40, when=_not_a_ranking, about_units=True))
