@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import importlib.metadata as md
 import json
 import os
@@ -890,12 +891,13 @@ def excel_section(repeat: int, results: dict, big_rows: int) -> None:
     files = {}
     for label, sheets in (("small", small), ("big", big)):
         for kind, writer in (("xlsx", write_xlsx), ("xls", write_xls)):
-            path = WORK / f"template_{label}_{big_rows if label == 'big' else 0}.{kind}"
+            tag = hashlib.sha1(repr(sheets).encode()).hexdigest()[:10]  # a changed layout gets a new file
+            path = WORK / f"template_{label}_{tag}.{kind}"
             if not path.exists():
                 writer(path, sheets)
             files[(label, kind)] = path
     print(f"\n== Excel: template-style workbooks in {WORK}, best of {repeat} (median) ==")
-    print(f"  small: 3 sheets; big: 20 sheets x {big_rows} body rows x 9 columns "
+    print(f"  small: {len(small)} sheets; big: {len(big)} sheets x {big_rows} body rows x 9 columns "
           f"(xlsx {files[('big', 'xlsx')].stat().st_size / 1e6:.1f} MB, xls {files[('big', 'xls')].stat().st_size / 1e6:.1f} MB)")
     rows, timing = [], {}
     for name, (kind, reader) in EXCEL_READERS.items():

@@ -33,7 +33,8 @@ NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _AMOUNT = re.compile(rf"(?P<value>{NUMBER})万元")
 _RATE = re.compile(rf"(?P<value>{NUMBER})%")
 _FIGURE = re.compile(rf"{NUMBER}(?:万元|%)")
-_CLAUSE_END = re.compile(r"[，；;：:]|,(?!\d)")  # not the comma of 1,113.42
+# not the comma of 1,113.42; a 、 after an amount ends one item of a list of figures
+_CLAUSE_END = re.compile(r"[，；;：:]|,(?!\d)|(?<=元)、")
 _SENTENCE_END = re.compile(r"[。\n]")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})年")
 _COMPARED = re.compile(r"^(?:比|较|与|同比)|(?:比|较|与)(?:上年|去年|上一年|20\d{2}年|同期)|相比|同比")
@@ -54,9 +55,9 @@ _FINAL_WORDS = re.compile(r"决算|执行数|实际支出|实际执行|支出数
 _PRIOR_BUDGET = re.compile(r"年初预算|全年预算")  # in a 决算: the budget the outturn is measured against
 _NUMBERING = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)+")
 # words around a topic that name nothing: years, who speaks, connectives
-_NOISE = re.compile(r"20\d{2}\s*年度?|本年度|当年|全年|本年(?!收入|支出)|本单位|本部门|我单位|我部门|其中|主要用于|具体|如下|情况|说明|[“”\"'：:]")
+_NOISE = re.compile(r"[（(](?:以|含|不含|按|包括)[^）)]{1,12}[）)]|20\d{2}\s*年度?|本年度|当年|全年|本年(?!收入|支出)|本单位|本部门|我单位|我部门|其中|主要用于|具体|如下|情况|说明|[“”\"'：:]")
 # words a topic may carry besides the vocabulary's: they do not make it something else
-_FILLER = re.compile(r"单位|部门|总|共计|合计|总计|安排|的|为|是|数|额|全部|为|了|用于|按|分|类|年初|年末|当年|实际|完成")
+_FILLER = re.compile(r"金额|单位|部门|总|共计|合计|总计|安排|的|为|是|数|额|全部|为|了|用于|按|分|类|年初|年末|当年|实际|完成")
 _TRAILING = re.compile(r"(?:为|是|共|共计)?(?:年初预算|预算数|预算|决算数|决算|执行数|支出决算)?(?:为|是)?$")
 # a level's name may hold a bracketed word of its own: 政府办公厅（室）及相关机构事务（款）
 _PATH = re.compile(r"((?:[^（(）)，。；]|[（(][^类款项（()）]{1,3}[）)])+?)[（(](?:\d{1,3})?(类|款|项)[）)]")
@@ -72,6 +73,7 @@ class Topic:
     subject: Subject | None = None
     project: Project | None = None
     details: tuple[Code, ...] = ()
+    whole: Topic | None = None  # the topic this one is a part of ("其中：货物采购…" of 政府采购)
 
 
 @dataclass
@@ -88,6 +90,7 @@ class Sentence:
     execution_rate: Decimal | None = None
     shares: list[tuple[int, str, Decimal | None, Decimal]] = field(default_factory=list)  # offset, of what, %, of this amount
     first: Topic | None = None  # what the sentence began with: the whole of an unqualified "占71.10%"
+    comparing: bool = False  # "与2024年度相比，…增加100.46万元": the clauses after it state changes
 
 
 class ClaimReader:
@@ -100,6 +103,7 @@ class ClaimReader:
         self.unit_words = {normalize(document.unit.name)} | {normalize(u.name) for u in document.units.values()}
         self._info: TableInfo | None = None
         self._topics: dict[str, Topic | None] = {}
+        self._stated: dict[tuple, Decimal] = {}  # the last figure of this year stated of each topic
 
     def read(self) -> None:
         stream = self.text.text
@@ -134,6 +138,9 @@ class ClaimReader:
                     sentence.shares.append((offset, share["of"], amount(share["rate"]), sentence.amounts[-1][1]))
                 continue
             if not _FIGURE.search(clause):
+                if _COMPARED.search(clause) and len(_YEARS.sub("", clause).strip()) <= 6:
+                    sentence.comparing = True  # "与2024年度相比", "同比"
+                    continue
                 named = self.topic(clause) if sentence.topic is None and not sentence.amounts else None
                 if named is not None:  # "…（类）…（款）…（项），主要用于…" before its figures; not "收入全部为…" after them
                     topic = named
@@ -143,7 +150,8 @@ class ClaimReader:
             first = _FIGURE.search(bare)
             head = bare[:first.start()] if first else bare
             head = head[:compared.start()] if (compared := _COMPARISON.search(head)) else head
-            named = self.topic(head)
+            head = head[:verb.start()] if sentence.comparing and (verb := _VERB.search(head)) else head
+            named = self.topic(head) or self.part_of(sentence.topic, head)
             if named is not None:
                 topic = named
             elif topic is None and previous is not None and previous.topic is not None and \
@@ -171,7 +179,7 @@ class ClaimReader:
         if execution:
             sentence.execution_rate = amount(execution["value"])
             return
-        compared = bool(_COMPARED.search(clause))
+        compared = bool(_COMPARED.search(clause)) or sentence.comparing and bool(_VERB.search(clause))
         amount_match = _AMOUNT.search(clause)
         rate_match = _RATE.search(clause)
         verb = _VERB.search(clause)
@@ -275,6 +283,18 @@ class ClaimReader:
                 dims = merge(dims, {"measure": code("measure", "income")})
         return Topic(label, dims, details=tuple(details))
 
+    def part_of(self, topic: Topic | None, words: str) -> Topic | None:
+        """"…政府采购金额为372.34万元，其中：货物采购金额8.57万元": a part of the sentence's topic, named
+        by a detail of the vocabulary alone."""
+        if topic is None or topic.subject is not None or topic.project is not None:
+            return None
+        topic = topic.whole or topic  # "、工程采购金额…": a part of the whole, not of the part before it
+        found = lexicon().find(_NOISE.sub("", words))
+        details = tuple(item for _, _, item in found if item.dimension == "detail")
+        if not details or len(details) != len(found):
+            return None
+        return Topic(words, topic.dims, details=topic.details + details, whole=topic)
+
     def project_named(self, label: str) -> Project | None:
         """A project by its name, or by the start of it ("一个号码管服务项目自评综述" → 一个号码管服务运行管理费)."""
         key = normalize(label)
@@ -311,7 +331,13 @@ class ClaimReader:
             self.reader.fact(value, topic.project.unit if topic.project else self.doc.unit, dims, topic.details, self.info(),
                              self.text.line_at(offset), offset, "正文", f"{topic.label}（正文）", subject=topic.subject,
                              project=topic.project, year=year)
+        key = (topic.subject and topic.subject.code, tuple(sorted((k, v.notation) for k, v in topic.dims.items())),
+               tuple(d.notation for d in topic.details), topic.project and topic.project.name)
         current = next((v for _, v, _, year in sentence.amounts if year == self.doc.year), None)
+        if current is not None:
+            self._stated[key] = current
+        else:  # "…总计19,044.27万元。与2024年度相比，收入支出总计增加100.46万元": the figure the sentence before stated
+            current = self._stated.get(key) if sentence.change is not None or sentence.rate is not None else None
         reason = self.reason(sentence, end)
         if sentence.change is not None or sentence.rate is not None:
             change = sentence.change

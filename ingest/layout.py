@@ -5,7 +5,8 @@ Two physical layouts carry the tables:
 * grids: cells marked out by the source (PDF rules, worksheet cells, HTML, tab-separated
   lines); a page break repeats the header, with or without the title;
 * text layout (text extracted from a PDF): cells are separated by spaces, long cells wrap onto
-  the following lines and the header is flattened line by line.
+  the following lines and the header is flattened line by line.  Such a block keeps one row of
+  tokens per line; `text_grid` rebuilds it as a grid before it is read.
 
 Nothing here knows what a table means; `tables.py` interprets the blocks.
 """
@@ -32,6 +33,7 @@ _MONEY = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|�
 DEFAULT_MONEY = "万元"  # what a table without a 单位 line is taken to be in (the national templates' unit)
 _META = re.compile(r"^\s*(?:编制部门|编制单位|单位名称|部门名称|预算单位|预算主管部门)[:：]")
 _SECTION = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?第[一二三四五六七八九十]+部分")
+_SENTENCE = re.compile(r"[。；，,]")  # a line of prose, not a table row
 
 
 def clean(text: str) -> str:
@@ -237,26 +239,25 @@ class Layout:
 
     # ------------------------------------------------------------ text layout
     def _text(self, lines: list[str], numbers: list[int]) -> None:
-        index = 0
+        """Tables among lines of text: a title, header lines up to the first line with a figure
+        or a subject code, then body lines until a note, a section or narrative text.  Each
+        line stays one row of tokens; `text_grid` rebuilds the cells."""
         current: Block | None = None
-        pending: list[Row] = []  # a wrapped body row in progress
         in_body = False
 
         def close() -> None:
-            nonlocal current, pending, in_body
+            nonlocal current, in_body
             if current is not None:
-                if pending:
-                    current.body.append(_merge(pending))
                 self.blocks.append(current)
-            current, pending, in_body = None, [], False
+            current, in_body = None, False
 
-        while index < len(lines):
-            raw = lines[index]
-            number = numbers[index]
-            index += 1
+        for raw, number in zip(lines, numbers):
             if not raw.strip():
                 continue
             title = title_of(raw)
+            if title and current is not None and not current.header and not current.body:
+                current.title, current.title_line = title, number  # the line above was a heading or a contents entry
+                continue
             if title and (current is None or in_body or current.header):
                 close()
                 current = Block(title, number, "text", money=self.money or DEFAULT_MONEY)
@@ -271,25 +272,29 @@ class Layout:
                 close()
                 self.paragraphs.append(Paragraph(number, raw.strip()))
                 continue
-            if _PAGE_HEADER.match(raw) or money_unit(raw):
+            if _PAGE_HEADER.match(raw) or money_unit(raw) or _PAGE_NUMBER.match(raw):
                 continue
             toks = tokens(raw)
+            wordy = not any(is_amount(t) for t in toks) and not CODE.match(normalize(toks[0]))
+            sentence = wordy and bool(_SENTENCE.search(raw)) and not any(r.cells and normalize(r.cells[0]) == "项目名称" for r in current.header)
+            prose = sentence or wordy and len("".join(toks)) > 40  # a project form's cells hold sentences
+            if not in_body and sentence:
+                # a contents entry or a heading named like a table, followed by text: no table
+                self.paragraphs += [Paragraph(current.title_line, current.title)] + \
+                    [Paragraph(r.line, " ".join(r.cells)) for r in current.header] + [Paragraph(number, raw.strip())]
+                current = None
+                continue
             if not in_body:
                 if _text_row_starts(raw) and not normalize(toks[0]).startswith("栏次"):
                     in_body = True
                 else:
                     current.header.append(Row(number, toks))
                     continue
-            # body: a row is complete when its last token is a figure
-            pending.append(Row(number, toks))
-            if is_amount(toks[-1]) or toks[-1].endswith("%"):
-                current.body.append(_merge(pending))
-                pending = []
-            elif len("".join(toks)) > 40 and not any(is_amount(t) for t in toks) and not CODE.match(normalize(toks[0])):
-                # narrative text after the table
-                pending.pop()
-                close()
+            if prose:
+                close()  # narrative text after the table
                 self.paragraphs.append(Paragraph(number, raw.strip()))
+                continue
+            current.body.append(Row(number, toks))
         close()
 
 
@@ -298,16 +303,3 @@ def _key(row: Row) -> list[str]:
     while cells and not cells[-1]:
         cells.pop()
     return cells
-
-
-def _merge(rows: list[Row]) -> Row:
-    """A wrapped text-layout row: label fragments are joined, figures kept as tokens."""
-    cells: list[str] = []
-    for row in rows:
-        for token in row.cells:
-            if cells and not is_amount(token) and not INTEGER.match(token) and not CODE.match(token) \
-                    and not is_amount(cells[-1]) and not CODE.match(cells[-1]) and not INTEGER.match(cells[-1]):
-                cells[-1] += token
-            else:
-                cells.append(token)
-    return Row(rows[0].line, cells)

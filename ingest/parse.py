@@ -11,6 +11,7 @@ from budgetkg.ingest.members import read_internal_bodies, read_members
 from budgetkg.ingest.narrative import find_parent, read_narrative
 from budgetkg.ingest.readers import read
 from budgetkg.ingest.tables import TableReader
+from budgetkg.ingest.text_grid import to_grids
 
 
 def parse_file(path: Path) -> ParsedDocument:
@@ -23,7 +24,7 @@ def parse_file(path: Path) -> ParsedDocument:
     reader = TableReader(parsed)
     find_parent(parsed, layout.paragraphs, reader)
     read_members(parsed, layout.paragraphs, reader.units)
-    for block in layout.blocks:
+    for block in to_grids(parsed, layout.blocks, layout.paragraphs):
         try:
             reader.read(block)
         except (ValueError, IndexError, KeyError) as error:

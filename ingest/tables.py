@@ -15,7 +15,7 @@ from decimal import Decimal
 from budgetkg.ingest.amounts import MalformedAmount, amount, parse_amount, to_wanyuan
 from budgetkg.ingest.document import squeeze
 from budgetkg.ingest.facts import Fact, Indicator, ParsedDocument, Project, Subject, TableInfo, Unit, Warning_
-from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean, is_amount
+from budgetkg.ingest.layout import CODE, INTEGER, TOTAL_LABELS, Block, Row, clean
 from budgetkg.ingest.units import Units, split_code
 from budgetkg.ontology.terms import GENERAL_MEASURES, Code, code, functional_classes, lexicon, merge, narrower, normalize
 
@@ -25,6 +25,7 @@ _NUMBERING = [
     (re.compile(r"^\d+[、.．](?!\d)"), 3),
     (re.compile(r"^[（(]\d+[）)]"), 4),
 ]
+_FORM_MONEY = re.compile(r"^(?:项目资金)?[(](万元|元)[)]$")
 _INDICATOR_HEADS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "指标值": "value", "度量单位": "uom", "计量单位": "uom"}
 
 
@@ -262,8 +263,6 @@ class TableReader:
             self.read_form(block, info)
         elif self.is_pairs(block):
             self.read_pairs(block, info, title_dims)
-        elif block.layout == "text":
-            self.read_text_grid(block, info, title_dims, tuple(title_details))
         else:
             for group in side_by_side(block):
                 self.read_grid(group, info, title_dims, tuple(title_details))
@@ -278,10 +277,8 @@ class TableReader:
         """A 收支总表: two or more sides, each a label column (项目) followed by its figures."""
         if not block.header:
             return False
-        if block.layout == "tab":
-            leaves = [normalize(c.path[-1]) if c.path else "" for c in columns_for(block, {})]
-            return sum(1 for i, leaf in enumerate(leaves) if is_pair_label(leaf) and (i == 0 or leaves[i - 1] != leaf)) >= 2
-        return sum(1 for r in block.header for c in r.cells if is_pair_label(c)) >= 2
+        leaves = [normalize(c.path[-1]) if c.path else "" for c in columns_for(block, {})]
+        return sum(1 for i, leaf in enumerate(leaves) if is_pair_label(leaf) and (i == 0 or leaves[i - 1] != leaf)) >= 2
 
     # ------------------------------------------------------------ paired summary tables (收支总表)
     def read_pairs(self, block: Block, info: TableInfo, title_dims: dict[str, Code]) -> None:
@@ -337,27 +334,14 @@ class TableReader:
 
     def pair_sides(self, block: Block) -> list[list[Column]]:
         """The value columns of each side (收入 | 支出) of a paired table."""
-        if block.layout == "tab":
-            columns = columns_for(block, {})
-            sides: list[list[Column]] = []
-            for column in columns:
-                leaf = normalize(column.path[-1]) if column.path else ""
-                if is_pair_label(leaf) and not (sides and not sides[-1] and column.index and is_pair_label(normalize(columns[column.index - 1].path[-1]))):
-                    sides.append([])
-                elif sides and column.role == "value" and "行次" not in leaf:
-                    sides[-1].append(column)
-            return sides
-        # text layout: split the flattened header at each 项目
-        words = [normalize(t) for r in block.header for t in r.cells]
-        tops = [w for w in words if w in {"收入", "支出"}]
-        sides, current = [], None
-        text = "".join(words)
-        for part_index, part in enumerate(re.split(r"项目", text)[1:]):
-            names = [m for m in re.findall(r"金额|决算数|预算数|合计|一般公共预算财政拨款|政府性基金预算财政拨款|国有资本经营预算财政拨款", part)]
-            side_dims = label_dims(tops[part_index])[0] if part_index < len(tops) else {}
-            current = [Column(i, [tops[part_index] if part_index < len(tops) else "", n], "value",
-                              merge(side_dims, label_dims(n)[0]), ()) for i, n in enumerate(names)]
-            sides.append(current)
+        columns = columns_for(block, {})
+        sides: list[list[Column]] = []
+        for column in columns:
+            leaf = normalize(column.path[-1]) if column.path else ""
+            if is_pair_label(leaf) and not (sides and not sides[-1] and column.index and is_pair_label(normalize(columns[column.index - 1].path[-1]))):
+                sides.append([])
+            elif sides and column.role == "value" and "行次" not in leaf:
+                sides[-1].append(column)
         return sides
 
     def _columns(self, block: Block) -> list[Column]:
@@ -367,39 +351,16 @@ class TableReader:
         return self._columns_of[1]
 
     def pair_cells(self, block: Block, row: Row, sides: list[list[Column]]) -> list[tuple[int, str, list[str], list[Column]]]:
-        if block.layout == "tab":
-            result = []
-            columns = self._columns(block)
-            label_indexes = [c.index for c in columns if c.path and is_pair_label(c.path[-1])
-                             and not (c.index and columns[c.index - 1].path and is_pair_label(columns[c.index - 1].path[-1]))]
-            for side_index, start in enumerate(label_indexes):
-                label = row.cells[start] if start < len(row.cells) else ""
-                side_columns = sides[side_index]
-                values = [row.cells[c.index] if c.index < len(row.cells) else "" for c in side_columns]
-                result.append((side_index, label, values, side_columns))
-            return result
-        # text layout: segments of label + figures; bare integers are 行次 numbers
-        segments: list[tuple[str, list[str]]] = []
-        for token in row.cells:
-            if is_amount(token):
-                if segments:
-                    segments[-1][1].append(token)
-            elif INTEGER.match(token):
-                continue
-            else:
-                segments.append((token, []))
-        result: list[tuple[int, str, list[str], list[Column]]] = []
-        for label, values in segments:
-            used = {r[0] for r in result}
-            candidates = [i for i, s in enumerate(sides) if len(s) == len(values) and i not in used] or \
-                [i for i in range(len(sides)) if i not in used] or [len(sides) - 1]
-            index = candidates[0]
-            if len(candidates) > 1:
-                dims = label_dims(label)[0]
-                is_spending = normalize(strip_numbering(label)[0]) in functional_classes() or \
-                    dims.get("measure", code("measure", "income")).notation in {"expenditure", "expenditure-total", "carryforward", "surplus-distribution"}
-                index = candidates[-1] if is_spending else candidates[0]
-            result.append((index, label, values, sides[index]))
+        """Each side's label and figures in a row of a paired table."""
+        result = []
+        columns = self._columns(block)
+        label_indexes = [c.index for c in columns if c.path and is_pair_label(c.path[-1])
+                         and not (c.index and columns[c.index - 1].path and is_pair_label(columns[c.index - 1].path[-1]))]
+        for side_index, start in enumerate(label_indexes):
+            label = row.cells[start] if start < len(row.cells) else ""
+            side_columns = sides[side_index]
+            values = [row.cells[c.index] if c.index < len(row.cells) else "" for c in side_columns]
+            result.append((side_index, label, values, side_columns))
         return result
 
     # ------------------------------------------------------------ grids with unit, subject and project rows
@@ -495,7 +456,7 @@ class TableReader:
             row_dims, row_details = label_dims(label) if subject is None and project is None and not by_role.get("unit_code") and label and normalize(label) not in TOTAL_LABELS else ({}, [])
             if label and subject is None and project is None and not row_dims and not by_role.get("unit_code") and normalize(label) not in TOTAL_LABELS \
                     and not by_role.get("unit_name") and any(amount(cells[c.index]) is not None for c in columns if c.role == "value"):
-                if block.layout == "tab" and not code_text:
+                if not code_text:
                     self.warn(row.line, f"table {block.number} '{block.title}': row '{label}' has figures but no code, unit or project; skipped")
                     continue
             for column in columns:
@@ -515,117 +476,6 @@ class TableReader:
         if code_text:
             code_text, rest = split_code(code_text + name) if not CODE.match(normalize(code_text)) else (normalize(code_text), name)
         return self.units.get(code_text, name, line)
-
-    # ------------------------------------------------------------ text-layout grids (PDF)
-    def text_columns(self, block: Block, title_dims: dict[str, Code]) -> tuple[list[Column], dict[str, Code]]:
-        """Column meanings of a flattened PDF header, matched to the number of figures."""
-        text = normalize("".join("".join(r.cells) for r in block.header))
-        text = re.sub(r"栏次[\d栏次]*$|栏次.*$", "", text)
-        words = [(m.start(), m.end(), item) for m, item in self._column_words(text)]
-        widths = [sum(1 for t in r.cells if is_amount(t)) for r in block.body]
-        width = max(widths) if widths else 0
-        tokens = [item for _, _, item in words]
-        context: dict[str, Code] = {}
-        tokens = self._expand_levels(tokens, width)
-        while len(tokens) > width and tokens:
-            head = tokens.pop(0)
-            if isinstance(head, Code):
-                context = merge(context, {head.dimension: head})
-        columns = []
-        for index, item in enumerate(tokens):
-            dims: dict[str, Code] = {}
-            label_parts = []
-            for part in item if isinstance(item, tuple) else (item,):
-                if isinstance(part, Code):
-                    dims = merge(dims, {part.dimension: part})
-                    label_parts.append(part.label)
-                else:
-                    label_parts.append(part)
-            columns.append(Column(index, label_parts, "value", dims, ()))
-        return columns, context
-
-    @staticmethod
-    def _column_words(text: str):
-        lex = lexicon()
-        pattern = re.compile("|".join(sorted([re.escape(k) for k in lex.entries] + ["合计", "小计", "金额"], key=len, reverse=True)))
-        for match in pattern.finditer(text):
-            yield match, lex.entries.get(match.group(), match.group())
-
-    @staticmethod
-    def _expand_levels(tokens: list, width: int) -> list:
-        """Rebuild a header that a PDF flattened level by level (预算数 决算数 / 合计 … / 小计 …)."""
-        if len(tokens) <= width or width == 0:
-            return tokens
-        # a total word starts the next header level, unless it repeats the one the level began with
-        levels: list[list] = [[]]
-        for token in tokens:
-            if token in ("合计", "小计") and levels[-1] and levels[-1][0] != token:
-                levels.append([])
-            levels[-1].append(token)
-        if len(levels) < 2:
-            return tokens
-        from budgetkg.ontology.terms import broader_codes
-        broader = broader_codes()
-        tree: list = [(t,) for t in levels[0]]
-        for level in levels[1:]:
-            expandable = [i for i, node in enumerate(tree) if any(isinstance(t, Code) and broader.get(t.iri) == node[-1].iri
-                                                                     for t in level if isinstance(node[-1], Code))]
-            if not expandable:
-                expandable = [i for i, node in enumerate(tree) if isinstance(node[-1], Code) and node[-1].dimension in {"phase", "measure"}
-                              and not (node[-1].dimension == "measure" and any(isinstance(t, Code) and t.dimension == "measure" for t in level))]
-                if not expandable or len(level) % len(expandable):
-                    expandable = [i for i, node in enumerate(tree) if isinstance(node[-1], Code) and node[-1].notation == "expenditure"]
-            if not expandable or len(level) % len(expandable):
-                return tokens
-            size = len(level) // len(expandable)
-            chunks = [level[i * size:(i + 1) * size] for i in range(len(expandable))]
-            new_tree = []
-            for i, node in enumerate(tree):
-                if i in expandable:
-                    chunk = chunks[expandable.index(i)]
-                    new_tree.extend(node + (t,) if t not in ("合计", "小计") else node for t in chunk)
-                else:
-                    new_tree.append(node)
-            tree = new_tree
-        return [tuple(t for t in node if t not in ("合计", "小计")) or ("合计",) for node in tree]
-
-    def read_text_grid(self, block: Block, info: TableInfo, title_dims: dict[str, Code], title_details: tuple[Code, ...]) -> None:
-        columns, context = self.text_columns(block, title_dims)
-        scheme = "econ" if is_economic(block) else "func"
-        base = merge(title_dims, context)
-        header_words = re.findall(r"金额", normalize("".join("".join(r.cells) for r in block.header)))
-        for row in block.body:
-            segments: list[tuple[str, str, list[str]]] = []
-            for token in row.cells:
-                if CODE.match(normalize(token)) and (not segments or segments[-1][2] or not segments[-1][1]):
-                    segments.append((normalize(token), "", []))
-                elif is_amount(token):
-                    if not segments:
-                        segments.append(("", "", []))
-                    segments[-1][2].append(token)
-                elif not INTEGER.match(token):
-                    if segments and not segments[-1][2]:
-                        code_text, label, values = segments[-1]
-                        segments[-1] = (code_text, label + token, values)
-                    else:
-                        segments.append(("", token, []))
-            single = len(segments) > 1 or header_words.count("金额") > 1
-            for segment_index, (code_text, label, values) in enumerate(segments):
-                subject = self.subject(scheme, code_text, label) if code_text else None
-                row_dims, row_details = label_dims(label) if subject is None and normalize(label) not in TOTAL_LABELS else ({}, [])
-                if subject is None and label and normalize(label) not in TOTAL_LABELS and not row_dims:
-                    self.warn(row.line, f"table {block.number} '{block.title}': row '{label}' not recognised; its figures are skipped")
-                    continue
-                row_columns = [Column(0, ["金额"], "value", {}, ())] if single else columns
-                if not single and len(values) != len(columns):
-                    self.warn(row.line, f"table {block.number} '{block.title}': {len(values)} figures for {len(columns)} columns; row skipped")
-                    continue
-                for value_text, column in zip(values, row_columns):
-                    value = self.value(value_text, info, row.line, column.label)
-                    if value is not None:
-                        dims = merge(merge(base, column.dims), row_dims)
-                        self.fact(value, self.doc.unit, dims, title_details + tuple(row_details), info, row.line,
-                                  segment_index * 100 + column.index, column.label, clean(label) or "合计", subject=subject)
 
     # ------------------------------------------------------------ key-value project forms
     def read_form(self, block: Block, info: TableInfo) -> None:
@@ -647,14 +497,22 @@ class TableReader:
                 if key == "实施单位" and cells[i + 1]:
                     unit = self.units.get(*split_code(cells[i + 1]), row.line)
         project = self.project(unit, name, block.title_line)
+        info.money = next((m[1] for r in rows for c in r.cells if (m := _FORM_MONEY.search(normalize(c)))), info.money)  # '项目资金（元）'
+
         level1 = level2 = ""
         in_indicators = False
         for row in rows:
             cells = row.cells
             key = normalize(cells[0]) if cells else ""
             rest = [c for c in cells[1:] if c.strip()]
+            pairs = [(label, value) for label, value in zip(cells, cells[1:]) if label.strip() and amount(label) is None and amount(value) is not None]
             if key in {"年度目标", "年度绩效目标"} and rest:
                 project.goal = project.goal or rest[0]
+            elif pairs and pairs[0][0] == cells[0] and not in_indicators:
+                # label, amount, label, amount …: '项目资金总额 | 10,308,000.00 | 年度资金申请总额 | 3,498,000.00'
+                for label, value_text in pairs:
+                    dims = merge({"measure": code("measure", "expenditure")}, label_dims(label)[0])
+                    self.fact(amount(value_text), unit, dims, (), info, row.line, cells.index(value_text), label, clean(label), project=project)
             elif key.startswith("项目资金") or key == "" and rest and rest[0].startswith(("其中", "上年结转", "其他资金")) and not in_indicators:
                 label = rest[0] if rest else ""
                 value = amount(rest[-1]) if len(rest) > 1 else None

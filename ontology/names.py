@@ -39,6 +39,33 @@ HEADS = {
 }
 OWN_LEVEL = re.compile(r"(?:（本级）|\(本级\)|（本部）|\(本部\)|本级|本部|机关本级)$")
 HEAD_SUFFIXES = ("中心", "联络处", "办事处", "办公室", "局", "委员会", "处", "站", "所", "院", "馆", "队", "部")
+# how a name a question spells ends, whether or not the graph holds the unit ("普陀区财政局")
+_ORGAN_HEADS = ("中心", "联络处", "办事处", "办公室", "局", "委员会", "委", "街道", "厅", "站", "院", "馆", "队", "政府", "政府办")
+_ORGAN_RUN = re.compile(r"[\u4e00-\u9fff\d（）()]+")
+# not a name but a kind of unit or a choice among them ("哪个局", "各驻外办事处", "下属中心")
+_NOT_A_NAME = re.compile(r"^(?:哪|各|每|所有|全部|本|该|这|那|其他|其它|几|多少)|驻外|下属|所属|直属|派出|二级|基层|\d+个|[一二三四五六七八九十两]个|家")
+_LEADING = re.compile(r"^(?:请问|请|查询|查一下|查查|查|看看|看一下|我想知道|想知道|帮我查|告诉我|列出|统计)")
+
+
+def organ_names(text: str) -> list[tuple[int, int]]:
+    """Spans of a question that read as a unit's name: a run of name characters up to its last head
+    (局, 中心, 街道…), not broken by a year; whether the graph holds such a unit is for the caller."""
+    spans = []
+    for run in _ORGAN_RUN.finditer(re.sub(r"\d{4}\s*年度?|的|和\d", lambda m: "，" * len(m.group()), text)):
+        end = max((run.group().rfind(head) + len(head) for head in _ORGAN_HEADS if head in run.group()), default=0)
+        if not end:
+            continue
+        lead = _LEADING.match(run.group())
+        start = run.start() + (lead.end() if lead else 0)
+        name = text[start:run.start() + end]
+        if len(name) >= 4 and not _NOT_A_NAME.search(name):
+            spans.append((start, start + len(name)))
+    return spans
+
+
+def without_own_level(name: str) -> str:
+    """"上海市普陀区生态环境局（本级）" → the department's name its own office goes by."""
+    return OWN_LEVEL.sub("", name)
 
 
 def canonical(text: str) -> str:
@@ -153,4 +180,16 @@ def _aliases(name: str) -> set[str]:
     forms.add(canonical(name))
     if prefix:
         forms |= {canonical(prefix + form) for form in forms if not form.startswith(prefix)}
+    return {f for f in forms if len(f) >= 3}
+
+
+def subject_forms(label: str) -> set[str]:
+    """How people shorten a subject's name: "对个人和家庭的补助" → 对个人和家庭补助, "其他政府办公厅（室）
+    及相关机构事务支出" → 其他政府办公厅事务支出; names of two characters or fewer are not shortened."""
+    forms = {label}
+    for form in list(forms):
+        forms.add(re.sub(r"[（(][^）)]{1,4}[）)]", "", form))
+    for form in list(forms):
+        forms.add(form.replace("及相关机构", ""))
+        forms.add(re.sub(r"(?<=[\u4e00-\u9fff]{2})的(?=[\u4e00-\u9fff]{2})", "", form))
     return {f for f in forms if len(f) >= 3}

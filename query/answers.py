@@ -17,7 +17,6 @@ from budgetkg.query.understand import Understanding
 
 PHASE_LABEL = {"budget": "预算", "final": "决算"}
 MAX_UNITS = 8  # a name that means more units than this is asked about again
-EXAMPLES = ["柳州热线中心三公经费多少", "2010301是什么科目", "哪个热线中心的预算最多"]
 
 
 @dataclass
@@ -44,6 +43,12 @@ def say_amount(figure: Figure, asked: str | None) -> str:
     if unit == figure.money and figure.printed is not None:
         return f"{money(figure.printed)}{unit}"
     return f"{money(figure.amount / t.money_units()[unit].wanyuan)}{unit}"
+
+
+def of_which(parts: list[Figure], asked: str | None) -> str:
+    """“，其中公务接待费1.90万元、公务用车购置及运行费2.03万元”: the parts that are not nil."""
+    named = [f"{t.code('measure', p.measure).label}{say_amount(p, asked)}" for p in parts if p.amount]
+    return f"，其中{'、'.join(named)}" if named else ""
 
 
 def sentences(parts: list[str]) -> str:
@@ -109,15 +114,36 @@ def too_long(length: int) -> Result:
     return Result("not_understood", f"问题太长（{length}个字符），请控制在{config.MAX_QUESTION_CHARS}个字符以内。")
 
 
-def not_understood() -> Result:
-    return Result("not_understood", "没有理解这个问题。可以这样问：" + "、".join(f"“{e}”" for e in EXAMPLES) + "。",
-                  suggestions=list(EXAMPLES))
+def examples(catalog: Catalog) -> list[str]:
+    """Questions this store can answer, to show how to ask: about its own units."""
+    return [f"{name}{asked}" for name, asked in zip(catalog.examples(3), ("三公经费多少", "的人员经费", "有哪些下属单位"))]
 
 
-def not_what(u: Understanding) -> Result:
+def not_understood(catalog: Catalog) -> Result:
+    shown = examples(catalog)
+    return Result("not_understood", "没有理解这个问题。" + (f"可以这样问：{quoted(shown)}。" if shown else "图谱中还没有文件。"),
+                  suggestions=shown)
+
+
+def not_what(catalog: Catalog, u: Understanding) -> Result:
     """A budget question whose kind was not recognised."""
-    return Result("not_understood", "没有理解要查询什么。请说明单位和指标，例如“长沙热线中心的人员经费”。", u.intent,
-                  suggestions=["长沙热线中心的人员经费", "柳州市人民政府办公室有哪些下属单位"])
+    shown = examples(catalog)
+    return Result("not_understood", "没有理解要查询什么。请说明单位和指标" + (f"，例如{quoted(shown[:2])}" if shown else "") + "。",
+                  u.intent, suggestions=shown)
+
+
+def unknown_unit(catalog: Catalog, u: Understanding) -> Result:
+    """A unit the store holds no document of: the nearest names it does hold, to ask again with."""
+    near = catalog.similar_units(u.unknown_unit or "")
+    region = f"，也没有{u.unknown_region}的预算文件" if u.unknown_region else ""
+    answer = f"图谱中没有“{u.unknown_unit}”{region}。"
+    answer += f"相近的单位：{'、'.join(catalog.unit_label(i) for i in near)}。" if near else "可以换用单位全称或简称再问。"
+    return Result("not_found", answer, u.intent,
+                  suggestions=[u.text.replace(u.unknown_unit or "", catalog.unit_label(i), 1) for i in near])
+
+
+def quoted(items: list[str]) -> str:
+    return "".join(f"“{item}”" for item in items)
 
 
 def failed(error: Exception, u: Understanding) -> Result:
@@ -139,8 +165,9 @@ def which_unit(catalog: Catalog, u: Understanding) -> Result | None:
     if not u.units:
         # a budget question that names no unit could be about any of them: offer the choices
         choices = [catalog.unit_label(i) + u.text for i in list(catalog.units)[:12]]
-        return Result("ambiguous", "问题没有说明是哪个单位。可以用全称、简称或单位代码，例如“柳州热线中心”“103007”。",
-                      u.intent, suggestions=choices)
+        shown = catalog.examples(2)
+        return Result("ambiguous", "问题没有说明是哪个单位。可以用全称、简称或单位代码" + (f"，例如{quoted(shown)}" if shown else "")
+                      + "。", u.intent, suggestions=choices)
     if len(u.units) > MAX_UNITS:
         mention = u.unit_mentions[0].text if u.unit_mentions else ""
         return Result("ambiguous", f"“{mention}”可以指{len(u.units)}个单位，请说得更具体一些。", u.intent,

@@ -5,6 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from budgetkg import cache
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import OWN_LEVEL, aliases, canonical, region_prefix
@@ -78,6 +80,7 @@ class Catalog:
         self.documents: dict[str, DocumentEntry] = {}
         self.regions: dict[str, str] = {}  # region name (without 市) → region IRI with documents
         self._table_titles: dict[str, str] = {}
+        self._unit_names: dict[str, set[str]] | None = None
         key = self._cache_key()
         state = cache.read("catalog", key) if key else None
         if state is None:
@@ -170,6 +173,11 @@ class Catalog:
     # ------------------------------------------------------------ names for the gazetteer
     def unit_names(self) -> dict[str, set[str]]:
         """Canonical name or alias → unit IRIs."""
+        if self._unit_names is None:
+            self._unit_names = self._read_unit_names()
+        return self._unit_names
+
+    def _read_unit_names(self) -> dict[str, set[str]]:
         names: dict[str, set[str]] = defaultdict(set)
         for entry in self.units.values():
             region = entry.region_name.removesuffix("市")
@@ -194,6 +202,20 @@ class Catalog:
             unit = self.units[unit].parent or ""
         return found
 
+    # ------------------------------------------------------------ subjects
+    def subjects_held(self, units: list[str], subjects: list[str]) -> list[str]:
+        """Of the subjects a name may mean (行政运行 is a 项 of six 类), those the units have figures of,
+        functional before economic: one name, one subject, where the documents allow."""
+        ordered = sorted(subjects, key=lambda s: (self.subjects[s].scheme != "func", self.subjects[s].code))
+        if len(ordered) < 2 or not units:
+            return ordered
+        pairs = " ".join(f"({sparql_iri(t.slice_iri(f'{unit}/{entry.scheme}/{entry.code}', phase, measure))} {sparql_iri(entry.iri)})"
+                         for unit in units for entry in (self.subjects[s] for s in ordered)
+                         for phase in ("budget", "final") for measure in ("expenditure", "income"))
+        held = {row["s"] for row in self.select(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES (?slice ?s) {{ {pairs} }} GRAPH ?g {{ ?slice a qb:Slice }} }}").values()}
+        return [s for s in ordered if s in held]
+
     # ------------------------------------------------------------ projects
     def projects_of(self, units: list[str]) -> list[str]:
         return [p for unit in units for p in self.units[unit].projects]
@@ -215,8 +237,37 @@ class Catalog:
             found += [p.iri for p in mine if p.year == latest]
         return found
 
-    def is_own_office(self, iri: str) -> bool:
-        """A department's own office (机关本级, 本部): named like the department, or so by its name's end."""
+    # ------------------------------------------------------------ names people write
+    def short_name(self, iri: str) -> str:
+        """The shortest name that means this unit alone ("柳州热线中心"), else its full name."""
+        names = self.unit_names()
+        forms = [f for f in aliases(self.units[iri].name) if len(f) >= 4 and names.get(f) == {iri}]
+        # a name with its place in it reads right to someone who holds documents of several places
+        return min(forms, key=lambda f: (region_prefix(f) is None, len(f), f)) if forms else self.unit_label(iri)
+
+    def examples(self, count: int = 2) -> list[str]:
+        """Units of this store to show how a unit may be named: departments first."""
+        departments = [i for i, e in self.units.items() if e.parent is None]
+        chosen = (departments + [i for i in self.units if i not in departments])[:count]
+        return [self.short_name(i) for i in chosen]
+
+    def similar_units(self, name: str, limit: int = 3, cutoff: float = 60) -> list[str]:
+        """The units whose names or aliases are nearest a name the store does not hold (rapidfuzz
+        ratio, also with the region left out of both, so 长宁区司法局 finds 普陀区司法局)."""
+        wanted = canonical(name)
+        body = _without_region(wanted)
+        best: dict[str, float] = {}
+        for form, iris in self.unit_names().items():
+            score = max(fuzz.ratio(wanted, form), fuzz.ratio(body, _without_region(form)))
+            for iri in iris:
+                if score >= cutoff and score > best.get(iri, 0):
+                    best[iri] = score
+        kept = [i for i in best if not self.own_office(i)]  # the department is the suggestion
+        return sorted(kept, key=lambda i: (-best[i], self.units[i].name))[:limit]
+
+    def own_office(self, iri: str) -> bool:
+        """A department's own office (机关本级, 本部): named like the department, or so by its name's end
+        (“上海市普陀区生态环境局（本级）”, “商务委本部”)."""
         entry = self.units[iri]
         parent = self.units.get(entry.parent) if entry.parent else None
         return parent is not None and (parent.name == entry.name or OWN_LEVEL.search(t.normalize(entry.name)) is not None)
@@ -226,3 +277,8 @@ class Catalog:
         entry = self.units[iri]
         parent = self.units.get(entry.parent) if entry.parent else None
         return f"{entry.name}（本级）" if parent is not None and parent.name == entry.name else entry.name
+
+
+def _without_region(name: str) -> str:
+    region = region_prefix(name)
+    return name[len(region):] if region else name

@@ -167,6 +167,25 @@ def find(store: Store, catalog: Catalog, wanted: Wanted, units: list[str], phase
     return best
 
 
+def parts(store: Store, catalog: Catalog, wanted: Wanted, figure: Figure, sparql: list[str] | None = None) -> list[Figure]:
+    """The figures the measure is the sum of (三公经费: 因公出国（境）费, 公务接待费, 公务用车购置及运行费),
+    as the figure's own document gives them, in the code list's order."""
+    narrower = [code for code, broader in t.broader_codes().items()
+                if broader == wanted.measure and t.codes()[code].dimension == "measure"]
+    if not narrower:
+        return []
+    slices = [t.slice_iri(figure.unit, figure.phase, t.codes()[code].notation) for code in narrower]
+    query = q.observations(slices, wanted.fund, wanted.exptype, figure.year, [figure.doc])
+    if sparql is not None:
+        sparql.append(query)
+    by_measure: dict[str, list[Figure]] = {}
+    for found in read(store, query):
+        by_measure.setdefault(found.measure, []).append(found)
+    order = [t.codes()[code].notation for code in narrower]
+    return [the_figure(by_measure[m], figure.unit, figure.phase, catalog.documents, kind=wanted.kind)
+            for m in order if m in by_measure]
+
+
 def latest_documents(catalog: Catalog, wanted: Wanted, units: list[str], phase: str) -> list[str]:
     """Per unit, the documents of the phase (and kind, when asked) that describe it (its own and its
     departments'), of the latest year among them or the year asked; none (no restriction) when

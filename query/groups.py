@@ -100,8 +100,9 @@ def members(store: Store, catalog: Catalog, department: str, year: int | None = 
 
 def stationed(store: Store, catalog: Catalog, units: list[str], sparql: list[str] | None = None) -> list[str]:
     """A department's units stationed away from their government (驻外, 派出): by name, else by the text
-    describing them.  A department itself is none (a 街道办事处 is its district's 派出机关, not a unit of one)."""
-    units = [x for x in units if catalog.units[x].parent]
+    describing them.  A department (or its own office) is none: a 街道办事处 is its district's 派出机关, not a
+    unit of one."""
+    units = [x for x in units if catalog.units[x].parent and not catalog.own_office(x)]
     by_name = [x for x in units if STATIONED_NAME.search(catalog.units[x].name)]
     rest = [x for x in units if x not in by_name]
     described: set[str] = set()
@@ -115,7 +116,7 @@ def stationed(store: Store, catalog: Catalog, units: list[str], sparql: list[str
 
 def of_kind(catalog: Catalog, units: list[str], head: str) -> list[str]:
     """The units whose name, or a shortening of it, ends with `head` (“街道”, “中心”); not own offices."""
-    return [x for x in units if not catalog.is_own_office(x) and any(form.endswith(head) for form in aliases(catalog.units[x].name))]
+    return [x for x in units if not catalog.own_office(x) and any(form.endswith(head) for form in aliases(catalog.units[x].name))]
 
 
 def group_of(store: Store, catalog: Catalog, u: Understanding, sparql: list[str] | None = None) -> Group | None:
@@ -145,7 +146,7 @@ def group_of(store: Store, catalog: Catalog, u: Understanding, sparql: list[str]
                 away = stationed(store, catalog, pool, sparql)
                 chosen = [x for x in pool if x not in away]
             elif u.members in ("except", "others"):  # "除机关本级以外", "下属单位": all but the own office
-                chosen = [x for x in pool if not catalog.is_own_office(x)]
+                chosen = [x for x in pool if not catalog.own_office(x)]
             else:
                 chosen = pool
             if departments:
@@ -154,7 +155,7 @@ def group_of(store: Store, catalog: Catalog, u: Understanding, sparql: list[str]
                 parents = {catalog.units[x].parent for x in chosen}
                 department = parents.pop() if len(parents) == 1 and u.members == "stationed" else None
             words = CHOSEN.get(u.members, u.member_head or "")
-            if excluded and not all(catalog.is_own_office(x) for x in excluded):
+            if excluded and not all(catalog.own_office(x) for x in excluded):
                 words = f"除{'、'.join(catalog.unit_label(x) for x in excluded)}以外的单位"
             elif u.members == "except" and STATIONED_WORDS.search(u.member_words):
                 words = "驻外（派出）机构以外的单位"

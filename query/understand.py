@@ -8,6 +8,7 @@ compared in `canonical` form, so "长沙12345热线中心" and "长沙市12345�
 """
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ import jieba
 
 from budgetkg import cache
 from budgetkg.ontology import terms as t
-from budgetkg.ontology.names import FILLER, aliases, canonical, region_prefix
+from budgetkg.ontology.names import FILLER, aliases, canonical, organ_names, region_prefix, subject_forms
 from budgetkg.ontology.regions import all_region_spellings
 from budgetkg.query.catalog import Catalog
 from budgetkg.query.language import Years, count_of, normalize_question, years_asked
@@ -31,7 +32,7 @@ BUDGET_QUESTION = re.compile(r"预算|决算|经费|支出|收入|费|资金|拨
 CODE = re.compile(r"(?<!\d)\d{3,9}(?!\d)")
 MONEY_WORDS = re.compile(r"亿元|万元|千元|(?<![万千亿单])元")
 # 部门/单位 right after the unit or year ("司法局2026年部门预算", "商务委2025年单位“三公”经费"), not 哪个部门/各单位
-KIND_WORDS = re.compile(r"(?:^|(?<=[＿\d年]))(部门|单位)(?!名称|代码|编码)")
+KIND_WORDS = re.compile(r"(?:^|(?<=[＿\d年]))(部门|单位)(?!名称|代码|编码)|(?<=[和与、])(部门|单位)(?=预算|决算)")
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 TOP_N = re.compile(r"前\s*(\d+|[一二三四五六七八九十])")
 # a department's units chosen by words: its bodies stationed elsewhere (驻外/派出), all but some
@@ -82,6 +83,7 @@ class Understanding:
     unknown_region: str | None = None
     year_offset: int = 0
     unknown_code: str | None = None
+    unknown_unit: str | None = None  # a unit's name the graph does not hold ("普陀区财政局", "柳州热线中间")
     top_n: int | None = None
     ascending: bool = False
     follow_up: bool = False
@@ -95,6 +97,7 @@ class Understanding:
     asks: list[dict[str, t.Code]] = field(default_factory=list)  # "基本支出和项目支出": one set of dims per figure asked
     phase_stated: bool = False  # 预算/决算 named; otherwise a unit's 决算 answers when it has no 预算
     kind: str | None = None  # 部门 or 单位, when the question names the kind of document
+    kinds: list[str] = field(default_factory=list)  # both, when it names both (部门预算和单位预算)
     years: Years = field(default_factory=Years)  # several years asked: 2023年和2024年, 近3年, 历年
 
     @property
@@ -113,10 +116,12 @@ class Understander:
         self.catalog = catalog
         self.tokenize_ms = 0.0
         self.unit_names = catalog.unit_names()
+        self.sorted_unit_names = sorted(self.unit_names)
         self.subject_names: dict[str, set[str]] = {}
         for subject in catalog.subjects.values():
             for label in subject.labels | {subject.label}:
-                self.subject_names.setdefault(t.normalize(label), set()).add(subject.iri)
+                for form in subject_forms(t.normalize(label)):
+                    self.subject_names.setdefault(form, set()).add(subject.iri)
         self.project_names: dict[str, set[str]] = {}
         for project in catalog.projects.values():
             for form in {t.normalize(project.name), canonical(project.name)}:
@@ -156,14 +161,19 @@ class Understander:
         u.masked = _masked(text, u.mentions)
         self._year_phase(u, text)
         self._cues(u, text)
+        self._unknown_unit(u, text)
         return u
 
     # ------------------------------------------------------------ units
     def _units(self, u: Understanding, text: str) -> None:
         canon, positions = canonical_with_positions(text)
         found: list[Mention] = []
+        # "其他政府办公厅事务支出" is a subject, not the unit 政府办
+        subjects = [m.span() for m in self._subject_pattern.finditer(text)] if self._subject_pattern else []
         for match in self._unit_pattern.finditer(canon) if self._unit_pattern else []:
             start, end = positions[match.start()], positions[match.end() - 1] + 1
+            if any(s <= start and end <= e and e - s > end - start for s, e in subjects):
+                continue
             found.append(Mention("unit", text[start:end], start, end, sorted(self.unit_names[match.group()])))
         if not found:
             # "长沙的热线中心": a region and an unqualified name apart
@@ -208,6 +218,34 @@ class Understander:
         ancestors = {a for i in units for a in self._ancestors(i)}
         u.units = [i for i in units if i not in ancestors] or units
         u.mentions.extend(found)
+
+    def _unknown_unit(self, u: Understanding, text: str) -> None:
+        """A name the graph does not hold: one that reads as a unit's and matches none, or a known
+        name that goes on as a longer one and then departs from it ("柳州热线中间" for 柳州热线中心)."""
+        for mention in u.unit_mentions:
+            following = text[mention.end:mention.end + 2]
+            if len(following) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in following):
+                continue
+            started = canonical(mention.text) + following[0]
+            if any(len(form) > len(started) and form[len(started)] != following[1]
+                   and not self.unit_names[form].isdisjoint(mention.targets) for form in self._forms_starting(started)):
+                u.unknown_unit = mention.text + following
+                u.unit_mentions.remove(mention)
+                u.mentions.remove(mention)
+                u.units = [i for i in u.units if i not in mention.targets]
+                return
+        if not u.units and u.members not in ("stationed", "kind"):  # "柳州市政府各驻外机构": the words choose the units
+            taken = [(m.start, m.end) for m in u.mentions if m.kind in ("unit", "project")]
+            u.unknown_unit = next((text[s:e] for s, e in organ_names(text) if not _overlaps((s, e), taken)), None)
+
+    def _forms_starting(self, prefix: str) -> list[str]:
+        """The unit names and aliases that begin with prefix (a binary search of the sorted names)."""
+        index = bisect.bisect_left(self.sorted_unit_names, prefix)
+        found = []
+        while index < len(self.sorted_unit_names) and self.sorted_unit_names[index].startswith(prefix):
+            found.append(self.sorted_unit_names[index])
+            index += 1
+        return found
 
     def relocate(self, units: list[str], region: str) -> list[str]:
         """The units of another region that go by the same name as these ("柳州热线中心" → "长沙热线中心")."""
@@ -266,8 +304,11 @@ class Understander:
             longer_measure = any(s <= start and e >= end and (e - s) > (end - start) for s, e, _ in measure_spans)
             if longer_measure:
                 continue
-            u.mentions.append(Mention("subject", name, start, end, sorted(self.subject_names[name])))
-            u.subjects.extend(s for s in sorted(self.subject_names[name]) if s not in u.subjects)
+            targets = self.catalog.subjects_held(u.units, sorted(self.subject_names[name]))
+            if not targets:  # none held by the units named: the answer says which is not disclosed
+                targets = self.catalog.subjects_held([], sorted(self.subject_names[name]))[:1]
+            u.mentions.append(Mention("subject", name, start, end, targets))
+            u.subjects.extend(s for s in targets if s not in u.subjects)
             taken.append((start, end))
         named: list[t.Code] = []
         for start, end, item in measure_spans:
@@ -316,7 +357,9 @@ class Understander:
         u.year = int(year.group(1)) if year and not u.years.several else None
         if u.year is None and re.search(r"去年|上年度|上一年(?!度?相比)", text) and not re.search(r"比上年|较上年|比去年|较去年|同比", text):
             u.year_offset = -1  # "去年": the year before the latest one disclosed
-        masked = u.masked
+        # "政府性基金预算财政拨款收入" names a fund, not the 预算 of a year
+        funds = [m for m in u.mentions if m.kind == "measure" and t.codes()[m.targets[0]].dimension == "fund"]
+        masked = _masked(u.masked, funds, kinds={"measure"})
         final = bool(FINAL_WORDS.search(masked))
         budget = bool(BUDGET_WORDS.search(masked))
         u.phase_stated = final or budget
@@ -329,8 +372,8 @@ class Understander:
         u.wants_total = bool(TOTAL_WORDS.search(masked))
         money = MONEY_WORDS.search(masked)
         u.money = money.group() if money else None
-        kind = KIND_WORDS.search(masked)
-        u.kind = kind.group(1) if kind else None
+        u.kinds = list(dict.fromkeys(m.group(1) or m.group(2) for m in KIND_WORDS.finditer(masked)))
+        u.kind = u.kinds[0] if len(u.kinds) == 1 else None  # both named: each is asked (query.intents.measure)
 
     def _cues(self, u: Understanding, text: str) -> None:
         """How many places, which end of a ranking, all of a department's units, a follow-up."""
@@ -356,11 +399,11 @@ class Understander:
         u.follow_up = bool(re.match(r"^(?:那|那么|那个|它|其|该单位|这个单位)", text)) or text.endswith("呢") or text.endswith("呢?")
 
 
-def _masked(text: str, mentions: list[Mention]) -> str:
+def _masked(text: str, mentions: list[Mention], kinds: frozenset[str] | set[str] = frozenset({"unit", "project", "subject"})) -> str:
     """The question with the units, projects and subjects it names blanked out, so that the words
     inside a name (“柳州市人民政府办公室”) do not count as words of the question."""
     for m in mentions:
-        if m.kind in {"unit", "project", "subject"}:
+        if m.kind in kinds:
             text = text[:m.start] + "＿" * (m.end - m.start) + text[m.end:]
     return text
 

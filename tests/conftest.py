@@ -23,6 +23,7 @@ from budgetkg.stores import open_store
 TESTS = Path(__file__).parent
 CORPUS = CORPUS_DIR
 QUESTIONS = TESTS / "questions" / "dev.jsonl"  # the development question set, kept with the tests
+REAL = TESTS / "data" / "real"  # published disclosures of other units and provinces, unchanged
 sys.path[:0] = [str(TESTS), str(TESTS.parent / "benchmarks")]  # helpers, and the synthetic corpus generator
 
 
@@ -59,21 +60,23 @@ def asker(corpus_store):
     return Asker(corpus_store)
 
 
-# a few real disclosures beside the bundled corpus: a 决算 listing its units (text), a 部门预算 and a 单位预算 (PDF),
-# and a 街道's 部门预算 (a 派出机关 of its district)
-REAL_SAMPLE = ("shanghai_putuo_sthj_2025_dept_final.txt", "shanghai_putuo_sfj_2026_dept_budget.pdf",
-               "shanghai_putuo_sfj_2026_unit_budget.pdf", "shanghai_putuo_wanli_2024_dept_budget.pdf")
+@pytest.fixture(scope="session")
+def everything_dir(tmp_path_factory) -> Path:
+    """An on-disk store of the bundled corpus and the real documents, closed, for processes to open."""
+    path = tmp_path_factory.mktemp("everything") / "store"
+    store = open_store(str(path))
+    reports = ingest(store, [CORPUS, REAL])
+    store.close()
+    assert all(r.error is None for r in reports), [r.error for r in reports]
+    return path
 
 
 @pytest.fixture(scope="session")
-def real_asker():
-    """An Asker over the bundled corpus and REAL_SAMPLE."""
+def real_asker(everything_dir):
+    """Questions over the bundled corpus and the real documents."""
     from budgetkg.query.ask import Asker
 
-    store = open_store("memory")
-    reports = ingest(store, [CORPUS, *(TESTS / "data" / "real" / name for name in REAL_SAMPLE)])
-    assert all(r.error is None for r in reports), [r.error for r in reports]
-    return Asker(store)
+    return Asker(open_store(str(everything_dir), read_only=True))
 
 
 def corpus_file(prefix: str) -> Path:

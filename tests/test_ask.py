@@ -32,6 +32,13 @@ CASES = [
     ("池州热线2210202提租补贴多少", "measure", ["7.40"], []),
     ("长沙热线事业运行支出", "measure", ["380.33"], []),
     ("柳州热线中心2024年决算的住房公积金", "measure", ["10.05"], []),
+    # subjects as people shorten them; a name several 类 share means the one the unit has
+    ("柳州热线中心对个人和家庭补助预算", "measure", ["1.49"], ["303"]),
+    ("柳州热线中心其他政府办公厅事务支出决算", "measure", ["937.75"], ["2010399"]),
+    # per head, over the staff the documents give
+    ("柳州热线中心平均每人人员经费多少", "per_head", ["823.34", "117.62"], ["实有人数7人", "823.34 ÷ 7 = 117.62"]),
+    # 三公经费 with its parts
+    ("长沙热线中心三公经费", "measure", ["3.93", "1.90", "2.03"], ["公务接待费", "公务用车"]),
     # projects
     ("政务便民服务热线专项经费多少钱", "project", ["339.30"], []),
     ("长沙热线中心有什么项目", "projects", [], ["服务外包采购项目"]),
@@ -88,6 +95,42 @@ def test_statuses(asker, question, status):
     result = asker.ask(question)
     assert result["status"] == status, result["answer"]
     assert result["answer"]
+
+
+@pytest.mark.parametrize("question,unknown,nearest", [
+    # a misspelt name: it starts as a known one and departs from it
+    ("柳州热线中间2024年预算多少", "柳州热线中间", "柳州市12345政务服务热线管理中心"),
+    # a unit of a place the store holds, not itself held
+    ("长沙市财政局2024年三公经费", "长沙市财政局", None),
+    # a place the store holds nothing of: the same kind of unit elsewhere is nearest
+    ("深圳市12345政务服务热线中心的预算", "深圳市12345政务服务热线中心", "长沙市12345政务热线中心"),
+    ("柳州市人民政府驻成都办事处2024年预算", "柳州市人民政府驻成都办事处", "广西壮族自治区柳州市人民政府驻南宁办事处"),
+])
+def test_a_unit_not_held_is_not_found_with_the_nearest_held(asker, question, unknown, nearest):
+    result = asker.ask(question)
+    assert result["status"] == "not_found", result["answer"]
+    assert f"“{unknown}”" in result["answer"]
+    if nearest:
+        assert nearest in result["answer"]
+        assert any(nearest in s for s in result["suggestions"])
+
+
+def test_examples_name_units_of_the_store(asker):
+    """What the answers show as examples comes from the store, whatever it holds."""
+    for question in ("三公经费是多少", "讲个笑话吧"):
+        result = asker.ask(question)
+        shown = re.findall(r"“([^”]+)”", result["answer"])
+        assert shown and all(asker.ask(s)["status"] != "not_found" for s in shown), result["answer"]
+
+
+def test_a_subject_name_several_categories_share_means_the_one_the_unit_has(asker):
+    result = asker.ask("柳州热线中心行政运行预算")
+    assert "2010301" in result["answer"] and "未公开" not in result["answer"], result["answer"]
+
+
+def test_both_kinds_of_document_asked_give_each(real_asker):
+    result = real_asker.ask("司法局2026年部门预算和单位预算的三公经费对比")
+    assert "部门预算三公经费为10.81万元" in result["answer"] and "单位预算三公经费为10.71万元" in result["answer"], result["answer"]
 
 
 def test_ambiguous_lists_choices(asker, monkeypatch):

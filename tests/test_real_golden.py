@@ -22,6 +22,7 @@ from budgetkg.ontology.terms import normalize
 HERE = Path(__file__).parent
 REAL = HERE / "data" / "real"
 GOLDEN = sorted((HERE / "golden" / "real").glob("*.json"))
+PHASE_LEAVES = {"决算数": "final", "预算数": "budget", "年初预算数": "budget", "全年预算数": "budget"}
 FIGURE_DROPPING = re.compile(r"skipped|not recognised|cannot be placed|not a well-formed|not read")
 
 
@@ -58,7 +59,14 @@ def matches(document: ParsedDocument, fact: Fact, figure: dict) -> bool:
         row = _key(figure["row"])
         if _key(fact.row_label) != row and not (fact.project and _key(fact.project.name) == row):
             return False
-    leaf = _key(figure["column"].split("/")[-1])
+    if figure.get("column") is None:
+        return True  # a project form's label/value cells have no column heading
+    path = figure["column"].split("/")
+    if len(path) > 1 and path[-1] in PHASE_LEAVES:  # "本年收入合计/决算数": the phase, then the heading above it
+        if fact.phase != PHASE_LEAVES[path[-1]]:
+            return False
+        path = path[:-1]
+    leaf = _key(path[-1])
     return leaf in _key(fact.column_label) or _key(fact.column_label.split("/")[-1]) in leaf
 
 
@@ -85,8 +93,10 @@ def test_cover(path: Path) -> None:
 
 @pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
 def test_no_figure_is_dropped(path: Path) -> None:
-    document = parsed(golden(path)["file"])
-    dropping = [str(w) for w in document.warnings if FIGURE_DROPPING.search(w.message)]
+    data = golden(path)
+    document = parsed(data["file"])
+    broken = {int(line) for line in data.get("broken", {})}  # lines the document itself prints garbled
+    dropping = [str(w) for w in document.warnings if FIGURE_DROPPING.search(w.message) and w.line not in broken]
     assert not dropping, dropping[:10]
 
 
@@ -114,3 +124,19 @@ def test_internal_bodies(name: str, unit: str, count: int, some: list[str]) -> N
     assert found.internal_count == count
     assert len(found.internal_bodies) == count
     assert set(some) <= set(found.internal_bodies)
+
+
+def test_procurement_and_its_parts_from_the_text():
+    """"政府采购金额（以合同签订为准）为372.34万元，其中：货物采购金额8.57万元、工程采购金额0.00万元、…"."""
+    document = parsed("shanghai_putuo_sthj_2025_dept_final.txt")
+    stated = {tuple(d.notation for d in f.details): f.amount for f in document.facts
+              if f.table == 0 and f.dims["measure"].notation == "procurement"}
+    assert stated == {(): Decimal("372.34"), ("goods",): Decimal("8.57"), ("works",): Decimal("0.00"),
+                      ("services",): Decimal("363.77")}
+
+
+def test_a_change_stated_after_a_comparison_clause_keeps_the_figure_before_it():
+    """"…收入支出总计19,044.27万元。与2024年度相比，收入支出总计增加100.46万元，增长0.53%"."""
+    document = parsed("shanghai_putuo_shiquan_2025_dept_final.txt")
+    change = next(c for c in document.changes if c.topic == "收入支出总计")
+    assert (change.amount, change.change, change.rate) == (Decimal("19044.27"), Decimal("100.46"), Decimal("0.53"))

@@ -24,8 +24,8 @@ def bodies_query(units: list[str]) -> str:
 def _alike(ctx: Context, unit: str) -> list[str]:
     """The unit, then its own office (for a department) or its department (for an own office)."""
     entry = ctx.catalog.units[unit]
-    own = [c for c in entry.children if ctx.catalog.is_own_office(c)]
-    parent = [entry.parent] if ctx.catalog.is_own_office(unit) and entry.parent else []
+    own = [c for c in entry.children if ctx.catalog.own_office(c)]
+    parent = [entry.parent] if ctx.catalog.own_office(unit) and entry.parent else []
     return [unit, *own, *parent]
 
 

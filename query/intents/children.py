@@ -52,7 +52,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
         if not listed:
             found.append(f"文件中没有{name}的下属单位")
             continue
-        own = [x for x in listed if catalog.is_own_office(x)]
+        own = [x for x in listed if catalog.own_office(x)]
         others = [x for x in listed if x not in own]
         listed = own + others  # the own office first, as documents list it
         table.extend([name, catalog.unit_label(x), catalog.units[x].code] for x in listed)

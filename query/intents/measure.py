@@ -9,7 +9,7 @@ from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL, Result
 from budgetkg.query.derived import previous_year
-from budgetkg.query.figures import Wanted, find
+from budgetkg.query.figures import Wanted, find, parts
 from budgetkg.query.groups import group_of
 from budgetkg.query.intents.registry import Context, Intent, named, register, words
 from budgetkg.query.understand import Understanding
@@ -32,8 +32,9 @@ def answer(ctx: Context, u: Understanding) -> Result:
     series = years_asked(ctx, u)
     # a series without 预算/决算 takes each year's outturn where a 决算 gives it, else its budget
     phases = u.phases if u.phase_stated or series == [None] else ["final"]
-    for dims, year, phase, subject, project in product(u.asks or [u.dims], series, phases, u.asked_subjects or [None], projects):
-        wanted = replace(Wanted.of(u, dims), year=year if year is not None else u.year)
+    kinds = u.kinds if len(u.kinds) > 1 else [u.kind]  # 部门预算和单位预算: each document's figure
+    for dims, kind, year, phase, subject, project in product(u.asks or [u.dims], kinds, series, phases, u.asked_subjects or [None], projects):
+        wanted = replace(Wanted.of(u, dims), year=year if year is not None else u.year, kind=kind)
         units = [ctx.catalog.projects[project].unit] if project else u.units
         figures = find(ctx.store, ctx.catalog, wanted, units, phase, subject, project, sparql)
         if year is not None and not u.phase_stated:
@@ -57,7 +58,9 @@ def answer(ctx: Context, u: Understanding) -> Result:
             src = ctx.source(figure.doc, figure.table, figure.line)
             sources.append(src)
             rows.append([name, figure.year, PHASE_LABEL[figure.phase], what, float(figure.amount), src["document"], src["table"], src["line"]])
-            found.append(f"{name}{figure.year}年{PHASE_LABEL[figure.phase]}{what}为{say.say_amount(figure, u.money)}{say.cite(src)}")
+            found.append(f"{name}{figure.year}年{kind if len(kinds) > 1 else ''}{PHASE_LABEL[figure.phase]}{what}为"
+                         f"{say.say_amount(figure, u.money)}{say.of_which(parts(ctx.store, ctx.catalog, wanted, figure, sparql), u.money)}"
+                         f"{say.cite(src)}")
     if not rows and not u.phase_stated and u.phases == ["budget"]:
         return answer(ctx, replace(u, phases=["final"], phase_stated=True))  # only a 决算 says it
     def when(year: int | None) -> str:

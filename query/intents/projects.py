@@ -103,7 +103,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
         found = members(ctx.store, catalog, unit, u.year, u.phases[0] if u.phase_stated else None, sparql)[0] \
             if catalog.units[unit].children else []
         scope[unit] = [unit] + [x for x in found if x != unit]
-    owner = {x: (catalog.units[x].parent if catalog.is_own_office(x) and catalog.units[x].parent in scope else x)
+    owner = {x: (catalog.units[x].parent if catalog.own_office(x) and catalog.units[x].parent in scope else x)
              for units in scope.values() for x in units}
     iris = catalog.of_one_year(catalog.projects_of(list(owner)), u.year)
     query = projects_query(iris) if iris else ""

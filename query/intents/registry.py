@@ -99,12 +99,14 @@ def generic() -> str:
 def answer(context: Context, u: Understanding) -> Result:
     """The answer of the question's kind, or why there is none."""
     if not u.text or not BUDGET_QUESTION.search(u.text) and not (u.units or u.subjects or u.projects or u.terms or u.follow_up):
-        return say.not_understood()
+        return say.not_understood(context.catalog)
+    if u.unknown_unit and not u.units:
+        return say.unknown_unit(context.catalog, u)
     if u.unknown_region and not u.units:
         return say.unknown_region(context.catalog, u)
     if u.unknown_code and not (u.units or u.subjects):
         return say.unknown_code(u)
     intent = REGISTRY.get(u.intent) if u.intent else None
     if intent is None:
-        return say.not_what(u)
+        return say.not_what(context.catalog, u)
     return intent.answer(context, u)
