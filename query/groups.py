@@ -79,9 +79,11 @@ def chosen_document(documents: list[DocumentEntry], year: int | None, phase: str
 
 
 def members(store: Store, catalog: Catalog, department: str, year: int | None = None, phase: str | None = None,
-            sparql: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """The units a department's own document lists (of the year and phase asked, else the latest), in the
-    catalog's order, and that document; the units any document lists when none of its own does."""
+            sparql: list[str] | None = None, listed_only: bool = False) -> tuple[list[str], list[str]]:
+    """The units a department's own document lists (of the year and phase asked, else the latest), and that
+    document; with them, unless `listed_only`, the units whose own documents of that year name the department
+    but none of its documents lists (a 单位预算 whose department's 部门预算 the store does not hold).  In the
+    catalog's order.  The units any document lists when none of the department's own does."""
     query = members_query([department])
     if sparql is not None:
         sparql.append(query)
@@ -91,10 +93,15 @@ def members(store: Store, catalog: Catalog, department: str, year: int | None = 
         by_document.setdefault(row["doc"], set()).add(row["unit"])
     own = [catalog.documents[d] for d in by_document if d in catalog.documents and catalog.documents[d].unit == department]
     document = chosen_document(own, year, phase)
+    children = catalog.units[department].children if department in catalog.units else []
     if document is None:
-        return list(catalog.units[department].children) if department in catalog.units else [], []
-    listed = by_document[document.iri]
-    order = {iri: index for index, iri in enumerate(catalog.units[department].children)}
+        return list(children), []
+    listed = set(by_document[document.iri])
+    if not listed_only:
+        anywhere = {x for d in own for x in by_document[d.iri]}
+        listed |= {x for x in children if x not in anywhere
+                   and any(catalog.documents[d].year == document.year for d in catalog.units[x].own_documents)}
+    order = {iri: index for index, iri in enumerate(children)}
     return sorted((x for x in listed if x in catalog.units), key=lambda x: order.get(x, len(order))), [document.iri]
 
 

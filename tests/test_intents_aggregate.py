@@ -126,3 +126,22 @@ def test_a_department_is_not_stationed_elsewhere(real_asker):
     """A 街道办事处 is its district's 派出机关, but no department's unit stationed elsewhere."""
     u = real_asker.understander.understand("驻外机构的公用经费平均多少")
     assert set(group_of(real_asker.store, real_asker.catalog, u).units) == STATIONED
+
+
+def test_a_unit_only_its_own_document_names_is_one_of_the_departments(tmp_path):
+    """A 单位预算 that names its department, whose 部门预算 does not list it, still makes it one of its units
+    (but not one of those the 部门预算 包括)."""
+    from budgetkg.ingest.pipeline import ingest
+    from budgetkg.query.ask import Asker
+    from budgetkg.settings import CORPUS_DIR
+    from budgetkg.stores import open_store
+
+    source = next(CORPUS_DIR.glob("000_*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(source.replace("柳州市12345政务服务热线管理中心", "柳州市政务数据测试中心").replace("103007", "103097"),
+                                       encoding="utf-8")
+    store = open_store("memory")
+    ingest(store, [CORPUS_DIR, tmp_path])
+    asker = Asker(store)
+    u = asker.understander.understand("柳州市人民政府办公室各单位")
+    assert LIUZHOU + "097" in group_of(asker.store, asker.catalog, u).units
+    assert "包括6个单位" in asker.ask("柳州市人民政府办公室的部门预算包括几个单位")["answer"]

@@ -48,7 +48,9 @@ def answer(ctx: Context, u: Understanding) -> Result:
     found, table, sources = [], [], []
     for unit in u.units:
         name = catalog.unit_label(unit)
-        listed, documents = members(ctx.store, catalog, unit, u.year, u.phases[0] if u.phase_stated else None, sparql)
+        # what a document 包括 is its own list; a department's units are also those only their own documents name
+        listed, documents = members(ctx.store, catalog, unit, u.year, u.phases[0] if u.phase_stated else None, sparql,
+                                    listed_only=covered)
         if not listed:
             found.append(f"文件中没有{name}的下属单位")
             continue
@@ -65,7 +67,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
         else:
             text = f"{name}有{len(others)}个下属单位：{'、'.join(named(x) for x in others)}"
             if own:
-                text += f"；连同本级{'、'.join(named(x) for x in own)}，{where}共包括{len(listed)}个单位"
+                text += f"；连同本级{'、'.join(named(x) for x in own)}，共{len(listed)}个单位"
         found.append(text)
     return Result("ok" if table else "no_data", say.sentences(found), "children", [children_query(u.units), *sparql],
                   ["单位", "下属单位", "代码"], table, sources)
