@@ -145,3 +145,15 @@ def test_a_unit_only_its_own_document_names_is_one_of_the_departments(tmp_path):
     u = asker.understander.understand("柳州市人民政府办公室各单位")
     assert LIUZHOU + "097" in group_of(asker.store, asker.catalog, u).units
     assert "包括6个单位" in asker.ask("柳州市人民政府办公室的部门预算包括几个单位")["answer"]
+
+
+def test_one_sum_for_each_figure_asked(asker):
+    answer = ask_ok(asker, "三个热线中心基本支出和项目支出合计")
+    assert "1,424.27" in answer  # 199.85 + 380.33 + 844.09
+    assert "3,136.75" in answer  # 397.27 + 2,470.15 + 269.33
+
+
+def ask_ok(asker, question: str) -> str:
+    result = asker.ask(question)
+    assert (result["intent"], result["status"]) == ("aggregate", "ok"), result["answer"]
+    return result["answer"]

@@ -8,7 +8,7 @@ the units are all of a department's, the sum is set against the department's own
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from budgetkg.query import answers as say
@@ -25,11 +25,11 @@ COUNTING = re.compile(r"几个|几家|几项|多少个|多少家|多少项|哪�
 PARTS = re.compile(r"分项|各项|季度|用款计划|明细|各部分")  # the parts of one project or figure
 
 
-def _chosen_figure(ctx: Context, u: Understanding, units: list[str], phase: str, sparql: list[str]
+def _chosen_figure(ctx: Context, u: Understanding, dims: dict, units: list[str], phase: str, sparql: list[str]
                    ) -> tuple[Wanted, str | None, dict[str, Figure]]:
     """The figure asked, per unit.  A name shared by several subjects (行政运行 is 2010301, 2011301 …; 住房公积金
     is a functional and an economic subject) means the one most of the units disclose."""
-    wanted = Wanted.of(u)
+    wanted = Wanted.of(u, dims)
     best: tuple[str | None, dict[str, Figure]] = (None, {})
     for subject in u.asked_subjects or [None]:
         figures = find(ctx.store, ctx.catalog, wanted, units, phase, subject, None, sparql)
@@ -41,6 +41,16 @@ def _chosen_figure(ctx: Context, u: Understanding, units: list[str], phase: str,
 def _heading(ctx: Context, group: Group) -> str:
     called = group.called(ctx.catalog.unit_label)
     return called if called.startswith("这") else f"{called}共{len(group.units)}个"
+
+
+@dataclass
+class Block:
+    """The answer for one figure and phase: its sentences, table rows and sources, and the unit of money."""
+
+    text: str
+    rows: list[list] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    money: str = "万元"
 
 
 def answer(ctx: Context, u: Understanding) -> Result:
@@ -55,15 +65,26 @@ def answer(ctx: Context, u: Understanding) -> Result:
     if not group.units:
         where = label(group.department) if group.department else "、".join(u.regions) or "图谱"
         return Result("no_data", f"{where}中没有找到{group.chosen or '这些单位'}。", "aggregate", sparql)
-    phase = u.phases[0]
-    wanted, subject, figures = _chosen_figure(ctx, u, group.units, phase, sparql)
+    # "基本支出和项目支出合计", "预算和决算各合计多少": one sum per figure and phase asked
+    blocks = [_block(ctx, u, group, dims, phase, sparql) for dims in (u.asks or [u.dims]) for phase in u.phases]
+    answered = [b for b in blocks if b.rows]
+    text = "".join(b.text for b in blocks) + group.count_note(label)
+    if not answered:
+        return Result("no_data", text, "aggregate", sparql, sources=[s for b in blocks for s in b.sources])
+    money = answered[0].money if len({b.money for b in answered}) == 1 else "万元"
+    return Result("ok", text, "aggregate", sparql, ["单位", "年度", "阶段", "指标", f"金额（{money}）", "文件", "表", "行"],
+                  [r for b in answered for r in b.rows], [s for b in blocks for s in b.sources])
+
+
+def _block(ctx: Context, u: Understanding, group: Group, dims: dict, phase: str, sparql: list[str]) -> Block:
+    label = ctx.catalog.unit_label
+    wanted, subject, figures = _chosen_figure(ctx, u, dims, group.units, phase, sparql)
     what = say.describe(ctx.catalog, wanted, subject)
     silent = [label(x) for x in group.units if x not in figures]
     if not figures:
         sources: list[dict] = []
         own = _against_department(ctx, group, wanted, subject, phase, u.year, None, sparql, sources)
-        return Result("no_data", f"{_heading(ctx, group)}，文件都未分别公开{PHASE_LABEL[phase]}{what}。{own}{group.count_note(label)}",
-                      "aggregate", sparql, sources=sources)
+        return Block(f"{_heading(ctx, group)}，文件都未分别公开{PHASE_LABEL[phase]}{what}。{own}", sources=sources)
     found = [figures[x] for x in group.units if x in figures]
     money = common_unit(u.money, *found)
     amounts = [in_unit(f.amount, money).quantize(CENT, ROUND_HALF_UP) for f in found]
@@ -71,12 +92,14 @@ def answer(ctx: Context, u: Understanding) -> Result:
     average = (total / len(amounts)).quantize(CENT, ROUND_HALF_UP)
     years = sorted({f.year for f in found})
     when = "、".join(f"{y}年" for y in years)
-    parts, rows, sources = [], [], []
+    block = Block("", money=money)
+    parts = []
     for figure, amount in zip(found, amounts):
         src = ctx.source(figure.doc, figure.table, figure.line)
-        sources.append(src)
+        block.sources.append(src)
         parts.append(f"{label(figure.unit)}{number(amount)}{money}{say.cite(src)}")
-        rows.append([label(figure.unit), figure.year, PHASE_LABEL[figure.phase], what, float(amount), src["document"], src["table"], src["line"]])
+        block.rows.append([label(figure.unit), figure.year, PHASE_LABEL[figure.phase], what, float(amount), src["document"],
+                           src["table"], src["line"]])
     working = " + ".join(number(a) for a in amounts)
     text = f"{_heading(ctx, group)}，{when}{PHASE_LABEL[phase]}{what}：" + "；".join(parts) + "。"
     if len(amounts) > 1:
@@ -87,11 +110,10 @@ def answer(ctx: Context, u: Understanding) -> Result:
     if silent:
         text += f"{'、'.join(silent)}的文件未列{what}，{'未计入合计和平均' if len(amounts) > 1 else '无法合计'}。"
     if len(years) == 1:
-        text += _against_department(ctx, group, wanted, subject, phase, years[0], (money, total), sparql, sources)
-    text += group.count_note(label)
-    rows += [["合计", None, None, what, float(total), None, None, None], ["平均", None, None, what, float(average), None, None, None]]
-    return Result("ok", text, "aggregate", sparql, ["单位", "年度", "阶段", "指标", f"金额（{money}）", "文件", "表", "行"],
-                  rows, sources)
+        text += _against_department(ctx, group, wanted, subject, phase, years[0], (money, total), sparql, block.sources)
+    block.text = text
+    block.rows += [["合计", None, None, what, float(total), None, None, None], ["平均", None, None, what, float(average), None, None, None]]
+    return block
 
 
 def _against_department(ctx: Context, group: Group, wanted: Wanted, subject: str | None, phase: str, year: int | None,
