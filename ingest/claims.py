@@ -162,7 +162,7 @@ class ClaimReader:
             if sentence.topic is None:
                 sentence.topic = topic
                 sentence.first = sentence.first or topic
-            elif topic is not sentence.topic and sentence.amounts:
+            elif topic is not sentence.topic and (sentence.amounts or sentence.change is not None or sentence.rate is not None):
                 # a second subject in one sentence ("其中：基本支出…，项目支出…") is its own claim
                 self.emit(sentence, None)
                 sentence.topic, sentence.amounts = topic, []
@@ -188,6 +188,7 @@ class ClaimReader:
         if compared and re.match(r"^(?:比|较)(?:年初)?预算", clause):
             return  # "比预算减少5.98万元": 决算 against this year's budget, not a change from last year
         if compared or (rate_match and verb):
+            sentence.comparing = True  # "…比2024年度减少19.66万元，其中：公务用车…减少20.06万元": changes too
             if _FLAT.search(clause) and verb is None:
                 sentence.change = Decimal(0)
                 if sentence.rate is None:
@@ -241,7 +242,8 @@ class ClaimReader:
         words = _NUMBERING.sub("", words)
         path = _PATH.findall(words)
         if path:
-            subject = self.subject_from_path([name for name, _ in path])
+            # "“一般公共服务支出(类）-统计信息事务（款）-统计管理（项）”": the levels without their quotes and dashes
+            subject = self.subject_from_path([name.strip("“”\"'-—－ ") for name, _ in path])
             if subject is not None:
                 return Topic(subject.label, {"measure": code("measure", "expenditure")}, subject)
         label = _NOISE.sub("", words)
@@ -333,7 +335,9 @@ class ClaimReader:
                              project=topic.project, year=year)
         key = (topic.subject and topic.subject.code, tuple(sorted((k, v.notation) for k, v in topic.dims.items())),
                tuple(d.notation for d in topic.details), topic.project and topic.project.name)
-        current = next((v for _, v, _, year in sentence.amounts if year == self.doc.year), None)
+        # this year's figure: of the document's phase ("年初预算为21.00万元，支出决算为16.95万元" in a 决算)
+        this_year = [(v, phase) for _, v, phase, year in sentence.amounts if year == self.doc.year]
+        current = next((v for v, phase in this_year if phase == self.doc.phase), this_year[0][0] if this_year else None)
         if current is not None:
             self._stated[key] = current
         else:  # "…总计19,044.27万元。与2024年度相比，收入支出总计增加100.46万元": the figure the sentence before stated

@@ -33,6 +33,9 @@ _SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[
 _HEADING = re.compile(r"^(?:#+\s*)?\**\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 
 
+_NOTE = re.compile(r"^注[:：]")
+
+
 class Text:
     """Paragraphs joined into one string, with a way back from an offset to a line number."""
 
@@ -47,7 +50,8 @@ class Text:
                 continue  # a page number between the two halves of a wrapped sentence
             # a wrapped PDF line continues its sentence; a sentence's end or a numbered item ends it
             if parts and (not wrapped or re.search(r"[。：:；;！!？?]$", parts[-1]) or _ITEM_START.match(text)
-                          or _SECTION_HEADING.match(parts[-1])):  # "三、支出决算情况说明" is a line of its own
+                          or _SECTION_HEADING.match(parts[-1])  # "三、支出决算情况说明" is a line of its own
+                          or _NOTE.match(parts[-1]) or _NOTE.match(text)):  # "注：本表无数据" under a table
                 parts[-1] += "\n"
                 position += 1
             self.offsets.append(position)

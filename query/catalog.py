@@ -202,6 +202,14 @@ class Catalog:
             unit = self.units[unit].parent or ""
         return found
 
+    def phase_held(self, unit: str, year: int | None) -> str | None:
+        """The phase of the documents about the unit of that year (else of its latest year), when they
+        are all of one: a year only a 决算 describes is asked about in its 决算."""
+        documents = self.documents_about(unit)
+        year = year or max((d.year for d in documents), default=None)
+        phases = {d.phase for d in documents if d.year == year}
+        return phases.pop() if len(phases) == 1 else None
+
     # ------------------------------------------------------------ subjects
     def subjects_held(self, units: list[str], subjects: list[str]) -> list[str]:
         """Of the subjects a name may mean (行政运行 is a 项 of six 类), those the units have figures of,
@@ -271,6 +279,10 @@ class Catalog:
         entry = self.units[iri]
         parent = self.units.get(entry.parent) if entry.parent else None
         return parent is not None and (parent.name == entry.name or OWN_LEVEL.search(t.normalize(entry.name)) is not None)
+
+    def office_of(self, department: str) -> str | None:
+        """The department's own office (机关本级), if the store holds it as a unit of its own."""
+        return next((child for child in self.units[department].children if self.own_office(child)), None)
 
     def unit_label(self, iri: str) -> str:
         """The unit's name; a department's own office, named like the department, is "…（本级）"."""

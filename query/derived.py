@@ -80,11 +80,15 @@ def operand(store: Store, catalog: Catalog, u: Understanding, side: Side, source
     if side.subject is None and side.project is None and "measure" not in side.dims and not side.dims.get("exptype"):
         wanted = replace(wanted, measure=str(t.ID["measure-expenditure-total"]) if not side.dims.get("fund")
                          else wanted.measure)
-    figures = find(store, catalog, wanted, [side.unit], side.phase, side.subject, side.project, sparql)
-    figure = figures.get(side.unit)
+    unit = side.unit
+    figure = find(store, catalog, wanted, [unit], side.phase, side.subject, side.project, sparql).get(unit)
+    office = catalog.office_of(unit) if figure is None and side.year is not None and unit in catalog.units else None
+    if office is not None:  # a year only the department's own office (本级) disclosed: its figure, named as its
+        unit = office
+        figure = find(store, catalog, wanted, [unit], side.phase, side.subject, side.project, sparql).get(unit)
     if figure is None:
         return None
-    return Operand(side, figure, catalog.unit_label(side.unit), say.describe(catalog, wanted, side.subject, side.project),
+    return Operand(replace(side, unit=unit), figure, catalog.unit_label(unit), say.describe(catalog, wanted, side.subject, side.project),
                    sources(figure.doc, figure.table, figure.line))
 
 
@@ -153,23 +157,26 @@ def _matches(row: dict, wanted: Wanted, subject: str | None) -> bool:
                                    if wanted.measure.endswith("-total") else set())
     if subject:
         return row["subject"] == subject
-    return (not row["subject"] and row["measure"] in measures and row["fund"] == wanted.fund
-            and row["exptype"] == wanted.exptype)
+    # 三公经费 and the like are spent from 财政拨款 whether or not the sentence says so; 支出 of a fund is not 支出
+    specific = t.codes()[wanted.measure].notation not in t.GENERAL_MEASURES and not wanted.measure.endswith("-total")
+    return (not row["subject"] and row["measure"] in measures and row["exptype"] == wanted.exptype
+            and (row["fund"] == wanted.fund or specific and wanted.fund is None))
 
 
 def previous_year(store: Store, catalog: Catalog, wanted: Wanted, unit: str, year: int, subject: str | None,
-                  sources, sparql: list[str]) -> Derived | None:
-    """`year`'s figure as the next year's text gives it: stated ("比2023年预算0.28万元"), or its figure
-    less its stated change (1,113.42 − 79.80 = 1,033.62)."""
+                  sources, sparql: list[str], phase: str = "budget") -> Derived | None:
+    """`year`'s figure of the phase as the next year's document of that phase gives it: stated
+    ("比2023年预算0.28万元"), or its figure less its stated change (1,113.42 − 79.80 = 1,033.62); a 决算
+    compares with the year before's 决算."""
     from budgetkg.query.figures import stated_facts
 
     def pick(rows: list[dict]) -> dict | None:
         rows = [r for r in rows if int(r["year"]) == year + 1 and _matches(r, wanted, subject)
                 and (r["previous"] or (r["amount"] and r["change"]))]
-        return rows[0] if rows else None
+        return min(rows, key=lambda r: r["fund"] != wanted.fund) if rows else None
 
     later = replace(wanted, year=year + 1)
-    chosen, queries = stated_facts(store, catalog, later, [unit], "Change", "budget", pick)
+    chosen, queries = stated_facts(store, catalog, later, [unit], "Change", phase, pick)
     sparql += queries
     row = chosen.get(unit)
     if row is None:

@@ -55,6 +55,10 @@ _RANGE = re.compile(rf"{_YEAR}(?:度)?\s*(?:到|至|-|—|~|～)\s*{_YEAR}")
 _LIST = re.compile(r"(20\d{2})\s*年?度?(?:(?:和|与|、|及|跟|,|，)\s*(20\d{2})\s*年?度?)+")
 _LAST = re.compile(r"(?:近|最近|过去)(\d+)年")
 _ALL_YEARS = re.compile(r"历年|各年|每年|逐年|这几年|哪几年")
+# "2025年年初预算、2025年决算、2026年预算", "2024、2025年按决算，2026年按预算": a figure of each
+_PHASE_WORD = r"(年初预算数?|预算数?|决算数?|当年预算执行数|预算执行数|执行数|实际支出|实际)"
+_PERIOD = re.compile(rf"(20\d{{2}})\s*年?度?(?:的)?{_PHASE_WORD}")
+_BY_PHASE = re.compile(r"((?:20\d{2}\s*年?[、和与及,，]\s*)*20\d{2})\s*年?度?(?:按|用|取)(决算|预算|实际)")
 
 
 @dataclass(frozen=True)
@@ -64,13 +68,32 @@ class Years:
     years: tuple[int, ...] = ()
     last: int | None = None
     every: bool = False
+    periods: tuple[tuple[int, str], ...] = ()  # (year, budget/final) when each year names its figure
+
 
     @property
     def several(self) -> bool:
         return len(self.years) > 1 or self.last is not None or self.every
 
 
+def _phase(word: str) -> str:
+    return "budget" if "预算" in word and "执行" not in word else "final"
+
+
+def periods_asked(text: str) -> tuple[tuple[int, str], ...]:
+    """The (year, phase) pairs a question lists, two or more, in its order; else none."""
+    found = [(int(year), _phase(word)) for match in _BY_PHASE.finditer(text)
+             for year in re.findall(r"20\d{2}", match.group(1)) for word in [match.group(2)]]
+    if not found:
+        found = [(int(m.group(1)), _phase(m.group(2))) for m in _PERIOD.finditer(text)]
+    found = list(dict.fromkeys(found))
+    return tuple(found) if len(found) > 1 else ()
+
+
 def years_asked(text: str) -> Years:
+    periods = periods_asked(text)
+    if periods:
+        return Years(tuple(sorted({year for year, _ in periods})), periods=periods)
     match = _RANGE.search(text)
     if match:
         first, last = sorted((int(match.group(1)), int(match.group(2))))

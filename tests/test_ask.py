@@ -318,3 +318,22 @@ def test_answers_take_the_latest_year_unless_one_is_asked(three_years):
     for iri, latest in finals.items():
         answer = three_years.ask(f"{catalog.units[iri].name}决算执行率")
         assert answer["status"] == "ok" and f"{catalog.units[iri].name}{latest}年" in answer["answer"], answer["answer"]
+
+
+@pytest.mark.parametrize("question,figures,texts", [
+    # each year with the figure it names; a year only a later 决算's text gives is worked out from it
+    ("生态环境局三公经费：2024年决算、2025年预算、2025年决算", ["11.88", "21.00", "16.95"], ["16.95 − 5.07 = 11.88"]),
+    # figures printed in 元 and in 万元 shown in one unit
+    ("文旅局一般公共预算支出：2025年预算、2025年决算和2026年预算", ["27780.16", "24535.67", "27807.61"], []),
+    # a year only the department's own office (本级) disclosed: its figure, named as its
+    ("石泉路街道城乡社区环境卫生，2026年预算比2025年实际支出少多少，降了百分之几",
+     ["794.84", "854.35", "59.51", "6.97"], ["（本级）2026年预算"]),
+    # a change the 决算 states after "与2024年度相比"
+    ("石泉路街道2025年收入支出总计比2024年增长多少", ["19044.27", "100.46", "0.53"], ["一致"]),
+])
+def test_series_and_changes_over_real_documents(real_asker, question, figures, texts):
+    result = real_asker.ask(question)
+    assert result["status"] == "ok", result["answer"]
+    found = {f"{float(x.replace(',', '')):.2f}" for x in re.findall(r"\d[\d,]*\.\d+|\d+", result["answer"])}
+    assert {f"{float(f):.2f}" for f in figures} <= found, result["answer"]
+    assert all(t in result["answer"] for t in texts), result["answer"]

@@ -14,7 +14,7 @@ from budgetkg.query.answers import Result
 from budgetkg.query.derived import Derived, Side, common_unit, in_unit, number, operand, percent, previous_year
 from budgetkg.query.figures import Wanted, stated_facts
 from budgetkg.query.intents.registry import Context, Intent, register, words
-from budgetkg.query.understand import BUDGET_WORDS, FINAL_WORDS, Understanding
+from budgetkg.query.understand import BUDGET_WORDS, FINAL_WORDS, YEAR, Understanding
 
 BASE = re.compile(r"(?:比|较|与|跟|同)(?P<year>20\d{2})?年?度?(?P<phase>年初预算|预算执行数|执行数|实际支出|决算|预算)?")
 
@@ -59,14 +59,16 @@ def answer(ctx: Context, u: Understanding) -> Result:
     base_phase = {"执行数": "final", "预算执行数": "final", "实际支出": "final", "决算": "final", "年初预算": "budget",
                   "预算": "budget"}.get(base["phase"] or "") if base else None
     base_year = int(base["year"]) if base and base["year"] else None
-    # "跟2023年预算比": the year named is the base, the figure is of the latest year
-    year_now = u.year if u.year != base_year else None
+    # "跟2023年预算比": the year named is the base, the figure is of the latest year; "2026年预算比2025年决算":
+    # the year before the base is the figure's
+    named_now = YEAR.search(u.text[:base.start()]) if base else None
+    year_now = int(named_now.group(1)) if named_now else u.year if u.year != base_year else None
     subject = (u.asked_subjects or [None])[0]
     sparql: list[str] = []
     found, table, sources = [], [], []
     for unit in u.units:
         name = ctx.catalog.unit_label(unit)
-        phase = now_phase or (u.phases[0] if u.phase_stated else base_phase or u.phases[0])
+        phase = now_phase or (u.phases[0] if u.phase_stated else base_phase or ctx.catalog.phase_held(unit, year_now) or u.phases[0])
         now = operand(ctx.store, ctx.catalog, replace(u, year=year_now), Side(unit, u.dims, subject, None, phase, year_now),
                       ctx.source, sparql)
         stated, queries = stated_change(ctx, u, unit, now.figure.year if now else year_now)
@@ -86,7 +88,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
             previous, previous_text = before.figure.amount, f"{before.label()}{before.said(money)}{say.cite(before.source)}"
             sources.append(before.source)
         else:
-            derived = previous_year(ctx.store, ctx.catalog, Wanted.of(u), unit, year, subject, ctx.source, sparql) \
+            derived = previous_year(ctx.store, ctx.catalog, Wanted.of(u), unit, year, subject, ctx.source, sparql, phase) \
                 if year == now.figure.year - 1 else None
             if derived is None and stated is not None and int(stated["year"]) == now.figure.year and year == now.figure.year - 1:
                 given, src = Decimal(stated["change"]), ctx.source(stated["doc"], None, int(stated["line"]))

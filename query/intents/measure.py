@@ -8,7 +8,7 @@ from itertools import product
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL, Result
-from budgetkg.query.derived import previous_year
+from budgetkg.query.derived import common_unit, in_unit, previous_year
 from budgetkg.query.figures import Wanted, find, parts
 from budgetkg.query.groups import group_of
 from budgetkg.query.intents.registry import Context, Intent, named, register, words
@@ -28,16 +28,18 @@ def answer(ctx: Context, u: Understanding) -> Result:
     if missing:
         return missing
     found, sources, rows, silent = [], [], [], []
+    stated: list[tuple] = []  # name, what, figure (None when derived), source (or the Derived), parts
     projects = ctx.catalog.named_projects(u.projects, u.units) or [None]
     series = years_asked(ctx, u)
     # a series without 预算/决算 takes each year's outturn where a 决算 gives it, else its budget
     phases = u.phases if u.phase_stated or series == [None] else ["final"]
+    periods = list(u.years.periods) or list(product(series, phases))  # "2024年决算、2025年预算": as listed
     kinds = u.kinds if len(u.kinds) > 1 else [u.kind]  # 部门预算和单位预算: each document's figure
-    for dims, kind, year, phase, subject, project in product(u.asks or [u.dims], kinds, series, phases, u.asked_subjects or [None], projects):
+    for dims, kind, (year, phase), subject, project in product(u.asks or [u.dims], kinds, periods, u.asked_subjects or [None], projects):
         wanted = replace(Wanted.of(u, dims), year=year if year is not None else u.year, kind=kind)
         units = [ctx.catalog.projects[project].unit] if project else u.units
         figures = find(ctx.store, ctx.catalog, wanted, units, phase, subject, project, sparql)
-        if year is not None and not u.phase_stated:
+        if year is not None and not u.phase_stated and not u.years.periods:
             missing = [x for x in units if x not in figures]
             if missing:
                 figures.update(find(ctx.store, ctx.catalog, wanted, missing, "budget", subject, project, sparql))
@@ -46,21 +48,28 @@ def answer(ctx: Context, u: Understanding) -> Result:
             name = ctx.catalog.unit_label(unit)
             figure = figures.get(unit)
             if figure is None:
-                derived = previous_year(ctx.store, ctx.catalog, wanted, unit, year, subject, ctx.source, sparql) if year else None
+                derived = previous_year(ctx.store, ctx.catalog, wanted, unit, year, subject, ctx.source, sparql, phase) if year else None
                 if derived is not None:
                     sources.append(derived.source)
                     rows.append([name, year, PHASE_LABEL[phase], what, float(derived.amount), derived.source["document"], 0,
                                  derived.source["line"]])
-                    found.append(f"{name}{year}年{what}为{say.money(derived.amount)}万元（{derived.working}{say.cite(derived.source)}）")
+                    stated.append((name, f"{year}年{PHASE_LABEL[phase]}{what}", None, derived, []))
                     continue
                 silent.append((name, phase, what, year))
                 continue
             src = ctx.source(figure.doc, figure.table, figure.line)
             sources.append(src)
             rows.append([name, figure.year, PHASE_LABEL[figure.phase], what, float(figure.amount), src["document"], src["table"], src["line"]])
-            found.append(f"{name}{figure.year}年{kind if len(kinds) > 1 else ''}{PHASE_LABEL[figure.phase]}{what}为"
-                         f"{say.say_amount(figure, u.money)}{say.of_which(parts(ctx.store, ctx.catalog, wanted, figure, sparql), u.money)}"
-                         f"{say.cite(src)}")
+            stated.append((name, f"{figure.year}年{kind if len(kinds) > 1 else ''}{PHASE_LABEL[figure.phase]}{what}", figure, src,
+                           parts(ctx.store, ctx.catalog, wanted, figure, sparql) if len(u.asks) < 2 else []))
+    # one unit of money for all: the one asked, else the one the figures share, else 万元
+    money = common_unit(u.money, *(entry[2] for entry in stated if entry[2] is not None)) \
+        if all(entry[2] is not None for entry in stated) else (u.money or "万元")
+    for name, label, figure, src, shares in stated:
+        if figure is None:  # worked out from a later year's text
+            found.append(f"{name}{label}为{say.money(in_unit(src.amount, money))}{money}（{src.working}{say.cite(src.source)}）")
+        else:
+            found.append(f"{name}{label}为{say.say_amount(figure, money)}{say.of_which(shares, money)}{say.cite(src)}")
     if not rows and not u.phase_stated and u.phases == ["budget"]:
         return answer(ctx, replace(u, phases=["final"], phase_stated=True))  # only a 决算 says it
     def when(year: int | None) -> str:

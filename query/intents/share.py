@@ -2,6 +2,7 @@
 states: “柳州热线中心预算中基本支出占比” → 844.09 ÷ 1,113.42 = 75.81%."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -96,6 +97,11 @@ def _stated(ctx: Context, unit: str, year: int, amount: Decimal, computed: Decim
     return ""
 
 
+def _a_share(u: Understanding, candidates: set[str]) -> bool:
+    """"降了百分之几" asks a rate of change, not a share: 百分之几 alone with a word of change is not 占."""
+    return bool(re.search(r"占|比重", u.masked)) or not re.search(r"增|减|降|涨|升|多|少", u.masked)
+
+
 register(Intent("share", examples=("柳州热线中心预算中基本支出占比", "长沙热线中心三公经费中公务接待费占比多少"),
                 cues=(words(r"占比|比重|占.{0,16}(?:比例|比重|百分之几|百分比|多少|几成|%)|百分之几|所占比例"),),
-                templates=(stated_shares,), answer=answer, priority=85))
+                templates=(stated_shares,), answer=answer, priority=85, when=_a_share))
