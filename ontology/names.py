@@ -37,7 +37,7 @@ HEADS = {
     "办公室": ("办公室", "办"),
     "中心": ("中心", ""),
 }
-_OWN_LEVEL = re.compile(r"(?:（本级）|\(本级\)|（本部）|\(本部\)|本级|本部|机关本级)$")
+OWN_LEVEL = re.compile(r"(?:（本级）|\(本级\)|（本部）|\(本部\)|本级|本部|机关本级)$")
 HEAD_SUFFIXES = ("中心", "联络处", "办事处", "办公室", "局", "委员会", "处", "站", "所", "院", "馆", "队", "部")
 # how a name a question spells ends, whether or not the graph holds the unit ("普陀区财政局")
 _ORGAN_HEADS = ("中心", "联络处", "办事处", "办公室", "局", "委员会", "委", "街道", "厅", "站", "院", "馆", "队", "政府", "政府办")
@@ -65,7 +65,7 @@ def organ_names(text: str) -> list[tuple[int, int]]:
 
 def without_own_level(name: str) -> str:
     """"上海市普陀区生态环境局（本级）" → the department's name its own office goes by."""
-    return _OWN_LEVEL.sub("", name)
+    return OWN_LEVEL.sub("", name)
 
 
 def canonical(text: str) -> str:
@@ -137,7 +137,7 @@ def _split(name: str) -> tuple[str, Region | None, str, str, str, str]:
     if region is not None:
         spelled = next((s for s in (region.full_name, region.name, short_name(region) or "") if s and rest.startswith(s)), "")
         rest = rest[len(spelled):] if spelled else rest
-    own = _OWN_LEVEL.search(rest)
+    own = OWN_LEVEL.search(rest)
     suffix = own.group() if own else ""
     rest = rest[:len(rest) - len(suffix)]
     # a party body's 委 (中共…区委社会工作部) stands where a government's 人民政府 does
@@ -153,7 +153,7 @@ def aliases(name: str) -> set[str]:
     """Canonical forms a unit can be called by, from its full name."""
     name = normalize(name)
     other = re.search(r"[（(]([^）)]{4,})[）)]$", name)
-    if other and not _OWN_LEVEL.search(name):  # 上海市普陀区图书馆（上海市普陀区少年儿童图书馆）: either name
+    if other and not OWN_LEVEL.search(name):  # 上海市普陀区图书馆（上海市普陀区少年儿童图书馆）: either name
         return _aliases(name[:other.start()]) | _aliases(other.group(1)) | {canonical(name)}
     return _aliases(name)
 

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from budgetkg import cache
 from budgetkg.ontology import terms as t
-from budgetkg.ontology.names import aliases, canonical, region_prefix, without_own_level
+from budgetkg.ontology.names import OWN_LEVEL, aliases, canonical, region_prefix
 from budgetkg.ontology.regions import region_chain, region_spellings
 from budgetkg.query.templates import iri as sparql_iri
 from budgetkg.stores import Store
@@ -284,10 +284,11 @@ class Catalog:
         return sorted(kept, key=lambda i: (-best[i], self.units[i].name))[:limit]
 
     def own_office(self, iri: str) -> bool:
-        """A department's own office (机关本级), which goes by the department's name."""
+        """A department's own office (机关本级, 本部): named like the department, or so by its name's end
+        (“上海市普陀区生态环境局（本级）”, “商务委本部”)."""
         entry = self.units[iri]
         parent = self.units.get(entry.parent) if entry.parent else None
-        return parent is not None and without_own_level(entry.name) == parent.name
+        return parent is not None and (parent.name == entry.name or OWN_LEVEL.search(t.normalize(entry.name)) is not None)
 
     def office_of(self, department: str) -> str | None:
         """The department's own office (机关本级), if the store holds it as a unit of its own."""

@@ -43,10 +43,11 @@ def follow_up(u: Understanding, previous: Understanding, relocate: Callable[[lis
     if not BUDGET_QUESTION.search(u.text) and not u.follow_up:
         return u
     intent = REGISTRY.get(u.intent or "")
-    if not (u.follow_up or (asks_little and not u.units) or (not u.units and intent is not None and intent.about_units)):
+    names_units = bool(u.units or u.members)  # "柳州市政府各驻外机构": units chosen by words are named too
+    if not (u.follow_up or (asks_little and not names_units) or (not names_units and intent is not None and intent.about_units)):
         return u
     merged = replace(u)
-    if not u.units and not u.unknown_region:
+    if not names_units and not u.unknown_region:
         merged.units = list(previous.units)
         if u.regions:  # "那长沙呢": the same kind of unit in another region
             moved = relocate(previous.units, u.regions[-1])

@@ -33,6 +33,14 @@ def _number(text: str) -> str:
         return text
 
 
+def count_of(text: str) -> int | None:
+    """A count written in digits or Chinese numerals ("4", "四", "十二", "两"), else None."""
+    if text.isdigit():
+        return int(text)
+    value = _number(text)
+    return int(value) if value.isdigit() else None
+
+
 def normalize_question(question: str) -> str:
     text = unicodedata.normalize("NFKC", question)
     text = _SPACES.sub("", text).translate(_QUOTES)

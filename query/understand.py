@@ -21,7 +21,7 @@ from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import FILLER, aliases, canonical, organ_names, region_prefix, subject_forms
 from budgetkg.ontology.regions import all_region_spellings
 from budgetkg.query.catalog import Catalog
-from budgetkg.query.language import Years, normalize_question, years_asked
+from budgetkg.query.language import Years, count_of, normalize_question, years_asked
 
 PROJECT_START_MIN, PROJECT_START_MAX = 5, 20  # how much of a project's name names it (“一个号码管服务项目”)
 WORD_FREQ = 200_000  # high enough that a name from the graph is kept as one token
@@ -37,6 +37,21 @@ KIND_WORDS = re.compile(r"(?:^|(?<=[＿\d年]))(部门|单位)(?!名称|代码|�
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 WHY_WORDS = re.compile(r"为什么|为何|为啥|原因|怎么回事|何故|缘故|什么导致|因为什么")
 TOP_N = re.compile(r"前\s*(\d+|[一二三四五六七八九十])")
+# a department's units chosen by words: its bodies stationed elsewhere (驻外/派出), all but some
+# (除…以外), all but its own office (其他单位, 下属单位), or all of them (各单位)
+MEMBER_WORDS = {
+    # "除机关本级以外", "除热线中心之外", "本级以外": all but the units (or the own office) named
+    "except": re.compile(r"除[^，,。?？]{0,16}?(?:以外|之外|(?<!驻)外)|除(?:了)?(?:机关)?(?:本级|本部)|(?:＿|本级|本部)(?:以外|之外)"),
+    "stationed": re.compile(r"驻外|派出|派驻|(?:各|\d+个|[一二两三四五六七八九十]+个)驻"),
+    "others": re.compile(r"其他单位|其余单位|其它单位|其他[一二两三四五六七八九十\d]+[个家]|"
+                         r"下属|下级单位|所属单位|二级单位"),
+    "every": re.compile(r"各单位|各个单位|各家单位|各预算单位|所有单位|全部单位|每个单位|每家单位|所有预算单位"),
+    # "普陀区各街道", "建管委3个中心": units of one kind, by the end of their names
+    "kind": re.compile(r"(?:各|所有|全部|每个|几个|几家|多少个|多少家|哪些|哪几个|\d+个|[一二两三四五六七八九十]+[个家])(?P<head>街道|中心|委员会|委|局|办事处|联络处|大队|队|馆|站|所)"),
+}
+EXCEPTED = re.compile(r"＿|本级|本部|机关|驻外|派出|派驻")  # what 除…以外 leaves out is units, not a figure
+# "4个驻外办事机构", "三家热线中心", "四个部门": how many units the question says it means ("前三个" ranks)
+STATED_COUNT = re.compile(r"(?<![前后第近])(\d+|[一二两三四五六七八九十]+)\s*[个家](?=[^，,。?？]{0,2}(?:＿|驻|派|单位|部门|机构|办事|联络|中心|家|的))")
 CN_NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 
 
@@ -75,6 +90,10 @@ class Understanding:
     ascending: bool = False
     follow_up: bool = False
     all_children: bool = False
+    members: str | None = None  # units chosen by words: stationed, except, others, every, kind (MEMBER_WORDS)
+    member_head: str | None = None  # for kind: how their names end (街道, 中心 …)
+    member_words: str = ""  # the words that chose them
+    stated_count: int | None = None  # how many units the question says it means
     wants_total: bool = False
     money: str | None = None  # the unit of money the question asks in (元, 万元)
     asks: list[dict[str, t.Code]] = field(default_factory=list)  # "基本支出和项目支出": one set of dims per figure asked
@@ -222,7 +241,7 @@ class Understander:
                 u.mentions.remove(mention)
                 u.units = [i for i in u.units if i not in mention.targets]
                 return
-        if not u.units:
+        if not u.units and u.members not in ("stationed", "kind"):  # "柳州市政府各驻外机构": the words choose the units
             taken = [(m.start, m.end) for m in u.mentions if m.kind in ("unit", "project")]
             u.unknown_unit = next((text[s:e] for s, e in organ_names(text) if not _overlaps((s, e), taken)), None)
 
@@ -386,6 +405,19 @@ class Understander:
             u.top_n = int(value) if value.isdigit() else CN_NUMBERS.get(value)
         u.ascending = bool(re.search(r"最少|最低|最小|倒数", u.masked))
         u.all_children = bool(re.search(r"各单位|各个单位|下属单位|所属单位|各下属|下属各", u.masked))
+        chosen = next(((kind, match) for kind, words in MEMBER_WORDS.items() if (match := words.search(u.masked))
+                       and (kind != "except" or EXCEPTED.search(match.group()))), None)
+        if chosen:
+            u.members, match = chosen
+            u.member_head = match.groupdict().get("head")
+            u.member_words = match.group()
+            # "除机关本级以外": the words choose units, 本级 is no figure asked
+            for mention in [m for m in u.mentions if m.kind == "measure" and match.start() <= m.start and m.end <= match.end()]:
+                u.mentions.remove(mention)
+                u.details = [d for d in u.details if d.iri not in mention.targets]
+                u.dims = {k: v for k, v in u.dims.items() if v.iri not in mention.targets}
+        stated = STATED_COUNT.search(u.masked)
+        u.stated_count = count_of(stated.group(1)) if stated else None
         u.follow_up = bool(re.match(r"^(?:那|那么|那个|它|其|该单位|这个单位)", text)) or text.endswith("呢") or text.endswith("呢?")
 
 

@@ -19,7 +19,7 @@ ENTRIES = sorted(REGISTRY)
 def test_every_kind_of_question_is_registered():
     assert set(REGISTRY) == {"measure", "compare", "project", "ranking", "parent", "children", "staffing", "projects",
                              "performance", "change", "execution", "definition", "code", "share", "difference", "per_head",
-                             "stated"}
+                             "stated", "aggregate", "bodies", "lacking"}
     assert [i.priority for i in REGISTRY.values()] == sorted(i.priority for i in REGISTRY.values())
 
 

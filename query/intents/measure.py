@@ -12,6 +12,7 @@ from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL, Result
 from budgetkg.query.derived import common_unit, in_unit, previous_year
 from budgetkg.query.figures import Figure, Wanted, find, fund_rank, parts, stated_facts
+from budgetkg.query.groups import group_of
 from budgetkg.query.intents.registry import Context, Intent, named, register, words
 from budgetkg.query.understand import Understanding
 
@@ -21,10 +22,13 @@ def answer(ctx: Context, u: Understanding) -> Result:
         return ctx.answer_as("project", u)
     if not u.units and u.subjects and not u.dims:
         return ctx.answer_as("code", u)
+    sparql: list[str] = []
+    group = group_of(ctx.store, ctx.catalog, u, sparql) if u.members else None
+    if group is not None and group.units:  # "柳州市政府各驻外机构2024年预算分别多少": each of them
+        u = replace(u, units=group.units)
     missing = say.which_unit(ctx.catalog, u)
     if missing:
         return missing
-    sparql: list[str] = []
     found, sources, rows, silent = [], [], [], []
     stated: list[tuple] = []  # name, what, figure (None when derived), source (or the Derived), parts, its 年初预算 said
     projects = ctx.catalog.named_projects(u.projects, u.units) or [None]
@@ -78,6 +82,8 @@ def answer(ctx: Context, u: Understanding) -> Result:
         return f"{year}年" if year else f"{u.year}年" if u.year else ("上一年度" if u.year_offset else "")
 
     found += [say.not_disclosed(name, f"{when(year)}{PHASE_LABEL[phase]}{what}") for name, phase, what, year in silent]
+    if group is not None and group.count_note(ctx.catalog.unit_label):
+        found.append(group.count_note(ctx.catalog.unit_label).rstrip("。"))
     chart = None
     if len(rows) > 1:
         chart = {"type": "bar", "labels": [f"{r[0]} {r[2]}" for r in rows], "values": [r[4] for r in rows], "unit": "万元"}

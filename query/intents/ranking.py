@@ -5,24 +5,32 @@ from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL, Result
 from budgetkg.query.figures import Wanted, find
+from budgetkg.query.groups import group_of, members
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import Understanding
 
 RANKING_SHOWN = 10  # places named when the question does not say how many
 
 
-def scope(ctx: Context, u: Understanding) -> list[str]:
-    """The units ranked: the children of the units named (“各下属单位”), the units named, or all."""
+def scope(ctx: Context, u: Understanding, sparql: list[str]) -> list[str]:
+    """The units ranked: those the words choose (“各驻外机构”, “下属单位”), a department's own units when
+    it is the one unit named (“…部门预算里预算最多的前三个单位”), the units named, or all."""
+    group = group_of(ctx.store, ctx.catalog, u, sparql)
+    if group is not None and group.units:
+        return group.units
+    if len(u.units) == 1 and ctx.catalog.units[u.units[0]].children:
+        found, _ = members(ctx.store, ctx.catalog, u.units[0], u.year, u.phases[0] if u.phase_stated else None, sparql)
+        return found or u.units
     if u.units and u.all_children:
         return [c for unit in u.units for c in ctx.catalog.units[unit].children] or u.units
     return u.units or list(ctx.catalog.units)
 
 
 def answer(ctx: Context, u: Understanding) -> Result:
-    units = scope(ctx, u)
+    sparql: list[str] = []
+    units = scope(ctx, u, sparql)
     if not units:
         return Result("not_found", "没有可以排名的单位。", "ranking")
-    sparql: list[str] = []
     subject = (u.asked_subjects or [None])[0]
     phase = u.phases[0]
     wanted = Wanted.of(u)
