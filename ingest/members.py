@@ -149,7 +149,9 @@ def _split_names(text: str) -> list[str]:
     names, current, depth = [], "", 0
     for index, char in enumerate(text):
         depth += char in "（(" and 1 or char in "）)" and -1 or 0
-        if depth == 0 and (char in "、，," or char == "和" and re.match(r"[\u4e00-\u9fff]{2,}(?:科|室|处)", text[index + 1:])):
+        # 和 joins two names only where both are names ("…科和…科"), not inside one (人民参与和促进法治科)
+        if depth == 0 and (char in "、，," or char == "和" and re.search(r"(?:科|室|处|队|组|中心)$", current)
+                           and re.match(r"[\u4e00-\u9fff]{2,}(?:科|室|处)", text[index + 1:])):
             names.append(current)
             current = ""
         else:

@@ -140,3 +140,11 @@ def test_a_change_stated_after_a_comparison_clause_keeps_the_figure_before_it():
     document = parsed("shanghai_putuo_shiquan_2025_dept_final.txt")
     change = next(c for c in document.changes if c.topic == "收入支出总计")
     assert (change.amount, change.change, change.rate) == (Decimal("19044.27"), Decimal("100.46"), Decimal("0.53"))
+
+
+def test_internal_body_names_split_where_two_names_meet():
+    from budgetkg.ingest.members import _split_names
+
+    assert _split_names("办公室、人民参与和促进法治科和市场秩序科（粮食和物资储备科）") == \
+        ["办公室", "人民参与和促进法治科", "市场秩序科（粮食和物资储备科）"]
+    assert _split_names("接待科、外联科和秘书科") == ["接待科", "外联科", "秘书科"]

@@ -6,11 +6,17 @@ from dataclasses import replace
 
 import pytest
 import schemathesis
+import schemathesis.specs.openapi.schemas  # noqa: F401  (see below)
 from conftest import SETTINGS
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from budgetkg.api.app import create_app
+
+# schemathesis imports the OpenAPI loader lazily, when the schema is first read; pytest rewrites a
+# plugin's modules on import with ast.parse, which on CPython 3.11.7 fails with "AST constructor
+# recursion depth mismatch" when called deep in the stack of a long session.  Imported above, at
+# collection, it is parsed while the stack is shallow.
 
 
 @pytest.fixture(scope="module")
