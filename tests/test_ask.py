@@ -337,3 +337,26 @@ def test_series_and_changes_over_real_documents(real_asker, question, figures, t
     found = {f"{float(x.replace(',', '')):.2f}" for x in re.findall(r"\d[\d,]*\.\d+|\d+", result["answer"])}
     assert {f"{float(f):.2f}" for f in figures} <= found, result["answer"]
     assert all(t in result["answer"] for t in texts), result["answer"]
+
+
+@pytest.mark.parametrize("question,intent,expected,texts", [
+    # derived figures show their working and say whether the document states the same
+    ("柳州热线中心预算中基本支出占比", "share", ["75.81", "844.09", "1113.42"], ["844.09 ÷ 1,113.42 = 75.81%", "一致"]),
+    ("池州热线中心项目支出占比多少", "share", ["66.53", "397.27", "597.12"], ["一致"]),
+    ("柳州热线中心2024年决算比预算多多少", "difference", ["51.88", "1165.30", "1113.42"], ["1,165.30 − 1,113.42 = 51.88"]),
+    ("柳州热线中心一般行政管理事务决算完成预算的比例", "execution", ["130.17", "121.23", "93.13"], ["121.23 ÷ 93.13"]),
+    ("长沙热线2024年收入比去年增加多少", "change", ["582.35", "2850.48", "2268.13", "25.68"], ["一致"]),
+    # counted once, however many ways the documents spell it
+    ("柳州热线中心有几个项目", "projects", [], ["5个项目", "合并计为1个"]),
+    # stated only in the text
+    ("柳州热线机关运行经费决算", "measure", ["14.77"], ["正文"]),
+    ("一个号码管服务项目自评得分", "stated", ["93.44"], []),
+    ("长沙12345热线的整体绩效目标", "performance", [], ["接诉即办"]),
+    ("柳州市人民政府办公室有几个内设科室", "bodies", [], ["22个", "21个"]),
+])
+def test_questions_the_documents_answer_only_when_worked_out_or_read_in_the_text(asker, question, intent, expected, texts):
+    result = asker.ask(question)
+    assert (result["status"], result["intent"]) == ("ok", intent), result["answer"]
+    found = figures(result["answer"])
+    assert all(f"{float(v):.2f}" in found for v in expected), result["answer"]
+    assert all(t in result["answer"] for t in texts), result["answer"]

@@ -163,6 +163,6 @@ def answer(ctx: Context, u: Understanding) -> Result:
 
 
 register(Intent("projects", examples=("长沙热线中心有什么项目", "池州热线有哪些项目", "柳州热线中心2024年预算安排了几个项目"),
-                cues=(words(r"哪些项目|项目有哪些|什么项目|项目清单|项目列表|几个项目|多少个项目|多少项目"),),
+                cues=(words(r"(?:哪些项目|项目有哪些|(?<!为)什么项目|项目清单|项目列表|几个项目|多少个项目|多少项目)(?!支出|经费)"),),
                 templates=(projects_query, measures_query, amounts_query, members_query), answer=answer, priority=70,
                 about_units=True))

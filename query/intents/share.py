@@ -59,7 +59,8 @@ def answer(ctx: Context, u: Understanding) -> Result:
         units = [x for x in u.units if x not in whole_units] or units
     for unit in units[:8]:
         part = Side(unit, part_dims, (part_subjects or [None])[0], (part_projects or [None])[0], phase)
-        if whole_dims or whole_subjects or whole_projects or whole_units:
+        # "柳州热线中心预算中基本支出占比": a whole naming only the part's own unit is the part's whole
+        if whole_dims or whole_subjects or whole_projects or (whole_units and whole_units != [unit]):
             whole = Side(whole_units[0] if whole_units else unit,
                          whole_dims if (whole_dims or whole_subjects or whole_projects) else part_dims,
                          (whole_subjects or [None])[0], (whole_projects or [None])[0], phase)
