@@ -67,3 +67,23 @@ def test_the_sparql_example_lists_each_unit_once(corpus_store):
     result = run_cli_query(corpus_store, example, "table")
     units = [row[0].value for row in result.rows]
     assert len(units) == len(set(units)) == 11
+
+
+def question_examples() -> list[tuple[str, str]]:
+    """(question, intent) from the README's “Questions” table."""
+    section = README.split("## Questions", 1)[1].split("\n## ", 1)[0]
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in section.splitlines() if line.startswith("|")]
+    return [(cells[1], cells[2].strip("`")) for cells in rows[2:]]
+
+
+@pytest.mark.parametrize("question,intent", question_examples())
+def test_question_examples_are_answered_by_their_kind(asker, question, intent):
+    result = asker.ask(question)
+    assert (result["status"], result["intent"]) == ("ok", intent), result["answer"]
+
+
+def test_every_kind_of_question_has_an_example():
+    from budgetkg.query.intents import REGISTRY
+
+    shown = {intent for _, intent in question_examples()}
+    assert set(REGISTRY) - shown <= {"compare", "project", "parent"}  # the same look-ups as measure, children
