@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def docs_page() -> FileResponse:
         return page("docs.html")
 
+    app.add_middleware(routes_ask.CachedAnswers, max_question_chars=settings.max_question_chars)  # inside CORS and Guardrails
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

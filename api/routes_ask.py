@@ -10,15 +10,19 @@ Answers are encoded by orjson and not validated against `AskResponse` again (it 
 tests check that they match it).
 """
 
+import re
 import uuid
 from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, Response
 
 from budgetkg.api.models import SESSION_PATTERN, AskResponse, ErrorResponse, ask_request
 from budgetkg.api.overload import Overloaded, busy_message
-from budgetkg.api.responses import error, fast_json, page
+from budgetkg.api.responses import error, fast_json, json_bytes, page
 from budgetkg.api.services import Services, services
 from budgetkg.settings import Settings
 
@@ -74,3 +78,61 @@ def router(settings: Settings) -> APIRouter:
         return await respond(svc, q, session_id)
 
     return routes
+
+
+class CachedAnswers:
+    """POST /api/ask answered from the answer cache before FastAPI routes it.
+
+    Routing, dependencies and the body model cost about as much as everything else a cached answer
+    takes, so a body that is plainly valid (a JSON object whose question is a string within the
+    length limit and whose session id, if any, fits the pattern) and whose answer is cached is
+    answered here; anything else goes on to the route, which validates it and answers it as ever.
+    """
+
+    def __init__(self, app: ASGIApp, max_question_chars: int) -> None:
+        self.app, self.max_chars = app, max_question_chars
+        self.session = re.compile(SESSION_PATTERN.removeprefix("^").removesuffix("$"))  # fullmatch: no newline at the end
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/api/ask":
+            await self.app(scope, receive, send)
+            return
+        body, more = b"", True
+        messages: list[Message] = []
+        while more:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        found = self._cached(scope, body)
+        if found is not None:
+            data = json_bytes(found)
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+            await send({"type": "http.response.body", "body": data})
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+    def _cached(self, scope: Scope, body: bytes) -> dict[str, Any] | None:
+        content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
+        if content_type.split(b";")[0].strip().lower() != b"application/json":
+            return None
+        try:
+            request = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(request, dict):
+            return None
+        question, session_id = request.get("question"), request.get("session_id")
+        if not isinstance(question, str) or not 1 <= len(question) <= self.max_chars:
+            return None
+        if session_id is not None and not (isinstance(session_id, str) and self.session.fullmatch(session_id)):
+            return None
+        svc: Services = scope["app"].state.services
+        return svc.asker.cached(question, session_id or uuid.uuid4().hex)

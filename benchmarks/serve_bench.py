@@ -70,8 +70,9 @@ def wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 300
 def start(target: str, store: str, workers: int | None, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     if target == "minimal":
-        argv = [sys.executable, "-m", "uvicorn", "--factory", "minimal_app:create_app", "--port", str(port),
-                "--log-level", "warning", "--workers", str(workers or os.cpu_count() or 1)]
+        # through budgetkg's own launcher, so both servers bind their socket the same way (api/server.py)
+        boot = f"from budgetkg.api.server import run; run('minimal_app:create_app', '127.0.0.1', {port}, {workers or os.cpu_count() or 1})"
+        argv = [sys.executable, "-c", boot]
         process = subprocess.Popen(argv, cwd=HERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     else:
         argv = [sys.executable, "-m", "budgetkg.cli", "--store", store, "serve", "--port", str(port)]
