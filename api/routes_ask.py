@@ -15,10 +15,9 @@ import uuid
 from typing import Any
 
 import orjson
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from budgetkg.api.models import SESSION_PATTERN, AskResponse, ErrorResponse, ask_request
 from budgetkg.api.overload import Overloaded, busy_message

@@ -57,8 +57,8 @@ class Settings:
     query_workers: int = _setting("BUDGETKG_QUERY_WORKERS", 2)
     # overload: beyond these, 503 with Retry-After at once (README: "Limits")
     ask_threads: int = _setting("BUDGETKG_ASK_THREADS", 2)  # questions answered at once per server process
-    ask_queue: int = _setting("BUDGETKG_ASK_QUEUE", 32, limit=True)  # questions waiting for a thread, per process
-    sparql_queue: int = _setting("BUDGETKG_SPARQL_QUEUE", 16, limit=True)  # queries waiting for a query worker, per process
+    ask_queue: int = _setting("BUDGETKG_ASK_QUEUE", 64, limit=True)  # questions waiting for a thread, per process
+    sparql_queue: int = _setting("BUDGETKG_SPARQL_QUEUE", 32, limit=True)  # queries waiting for a query worker, per process
     max_wait_s: float = _setting("BUDGETKG_MAX_WAIT", 1.0, limit=True)  # longest wait for a thread or worker before 503
     retry_after_s: int = _setting("BUDGETKG_RETRY_AFTER", 2)  # what a 503 tells the client to wait
     answer_cache: int = _setting("BUDGETKG_ANSWER_CACHE", 4096)  # answers kept per server process (0: none)

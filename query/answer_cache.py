@@ -44,8 +44,12 @@ class AnswerCache:
         return len(self._kept)
 
     def borrows(self, generation: str | None, text: str) -> bool | None:
-        """Whether the question's answer depends on the session (None: not asked yet)."""
-        return self._borrows.get((generation, text))
+        """Whether the question's answer depends on the session (None: not asked yet, a miss)."""
+        found = self._borrows.get((generation, text))
+        if found is None and self.entries:
+            with self._lock:
+                self.misses += 1
+        return found
 
     def get(self, key: Key) -> Cached | None:
         if not self.entries:
