@@ -26,8 +26,9 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import BENCH_DIR  # noqa: E402
@@ -151,6 +152,7 @@ def tables_pdfplumber(path: Path, pages: set[int] | None = None) -> dict[int, li
 def _layout_kw(use_layout: bool) -> dict:
     """find_tables(use_layout=...): PyMuPDF 2.0 runs a layout model first by default; older versions lack the option."""
     import inspect
+
     from pymupdf import table
     return {"use_layout": use_layout} if "use_layout" in inspect.signature(table.find_tables).parameters else {}
 
@@ -897,8 +899,8 @@ def excel_section(repeat: int, results: dict, big_rows: int) -> None:
           f"(xlsx {files[('big', 'xlsx')].stat().st_size / 1e6:.1f} MB, xls {files[('big', 'xls')].stat().st_size / 1e6:.1f} MB)")
     rows, timing = [], {}
     for name, (kind, reader) in EXCEL_READERS.items():
-        best_s, med_s, _ = timed(lambda: reader(files[("small", kind)]), repeat, "small " + name)
-        best_b, med_b, data = timed(lambda: reader(files[("big", kind)]), repeat, "big " + name)
+        best_s, med_s, _ = timed(lambda reader=reader, kind=kind: reader(files[("small", kind)]), repeat, "small " + name)
+        best_b, med_b, data = timed(lambda reader=reader, kind=kind: reader(files[("big", kind)]), repeat, "big " + name)
         cells = sum(len(r) for s in data.values() for r in s["rows"])
         cpu = CPU_BEST["big " + name]
         timing[name] = {"small_s": best_s, "small_median_s": med_s, "big_s": best_b, "big_median_s": med_b,
