@@ -15,7 +15,7 @@ import uuid
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,15 +25,17 @@ from budgetkg.api.responses import error, fast_json, json_bytes, page
 from budgetkg.api.services import Services, services
 from budgetkg.settings import Settings
 
+LOOKED_UP = "budgetkg.answer_cache_asked"  # in the ASGI scope: CachedAnswers asked the cache, in vain
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorResponse, "description": "the body is not UTF-8"},
                                           413: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
                                           503: {"model": ErrorResponse, "description": "busy: try again after Retry-After seconds"}}
 
 
-def answer(svc: Services, question: str, session_id: str | None) -> dict[str, Any]:
-    """The answer with the links of the unit names it mentions (kept in the answer cache with it)."""
+def answer(svc: Services, question: str, session_id: str | None, looked_up: bool = False) -> dict[str, Any]:
+    """The answer with the links of the unit names it mentions (kept in the answer cache with it);
+    `looked_up`: the cache was just asked, in vain."""
     session_id = session_id or uuid.uuid4().hex
-    return svc.asker.ask(question, session_id, extra=lambda result: {"links": links(svc, result)})
+    return svc.asker.ask(question, session_id, extra=lambda result: {"links": links(svc, result)}, look_up=not looked_up)
 
 
 def links(svc: Services, result: dict[str, Any]) -> list[dict[str, str]]:
@@ -41,12 +43,13 @@ def links(svc: Services, result: dict[str, Any]) -> list[dict[str, str]]:
     return svc.units.links(result["answer"], *cells)
 
 
-async def respond(svc: Services, question: str, session_id: str | None) -> Response:
+async def respond(svc: Services, question: str, session_id: str | None, looked_up: bool = False) -> Response:
+    """`looked_up`: CachedAnswers already asked the cache for this request."""
     session_id = session_id or uuid.uuid4().hex
-    found = svc.asker.cached(question, session_id)
+    found = None if looked_up else svc.asker.cached(question, session_id)
     if found is None:
         try:
-            found = await svc.ask_gate.submit(answer, svc, question, session_id)
+            found = await svc.ask_gate.submit(answer, svc, question, session_id, True)
         except Overloaded as busy:
             return error(503, busy_message(busy), headers={"Retry-After": str(busy.retry_after_s)})
     return fast_json(found)
@@ -62,12 +65,13 @@ def router(settings: Settings) -> APIRouter:
 
     @routes.post("/api/ask", response_model=AskResponse, responses=ERRORS, tags=["问答 questions"],
                  summary="Ask a question in Chinese")
-    async def ask_post(body: AskRequest, svc: Services = Depends(services)) -> Response:  # type: ignore[valid-type]
+    async def ask_post(body: AskRequest, request: Request, svc: Services = Depends(services)) -> Response:  # type: ignore[valid-type]
         """The answer, with the figures' sources (document, table, line), the SPARQL that found them,
         a table, a chart when there are several figures, and links to the units' pages.
         Reuse `session_id` for follow-up questions such as “那长沙呢”.  When the server is busy: 503
         with a Retry-After header, at once."""
-        return await respond(svc, body.question, body.session_id)  # type: ignore[attr-defined]
+        looked_up = request.scope.get(LOOKED_UP, False)
+        return await respond(svc, body.question, body.session_id, looked_up)  # type: ignore[attr-defined]
 
     @routes.get("/api/ask", response_model=AskResponse, responses=ERRORS, tags=["问答 questions"],
                 summary="Ask a question in Chinese (GET)")
@@ -105,7 +109,7 @@ class CachedAnswers:
                 break
             body += message.get("body", b"")
             more = message.get("more_body", False)
-        found = self._cached(scope, body)
+        looked_up, found = self._cached(scope, body)
         if found is not None:
             data = json_bytes(found)
             await send({"type": "http.response.start", "status": 200,
@@ -116,22 +120,23 @@ class CachedAnswers:
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
 
-        await self.app(scope, replay, send)
+        await self.app({**scope, LOOKED_UP: looked_up}, replay, send)
 
-    def _cached(self, scope: Scope, body: bytes) -> dict[str, Any] | None:
+    def _cached(self, scope: Scope, body: bytes) -> tuple[bool, dict[str, Any] | None]:
+        """Whether the cache was asked, and its answer."""
         content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
         if content_type.split(b";")[0].strip().lower() != b"application/json":
-            return None
+            return False, None
         try:
             request = orjson.loads(body)
         except orjson.JSONDecodeError:
-            return None
+            return False, None
         if not isinstance(request, dict):
-            return None
+            return False, None
         question, session_id = request.get("question"), request.get("session_id")
         if not isinstance(question, str) or not 1 <= len(question) <= self.max_chars:
-            return None
+            return False, None
         if session_id is not None and not (isinstance(session_id, str) and self.session.fullmatch(session_id)):
-            return None
+            return False, None
         svc: Services = scope["app"].state.services
-        return svc.asker.cached(question, session_id or uuid.uuid4().hex)
+        return True, svc.asker.cached(question, session_id or uuid.uuid4().hex)

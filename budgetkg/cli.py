@@ -172,7 +172,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from budgetkg.ingest.pipeline import derived_is_current, ensure_data, print_progress
+    from budgetkg.ingest.pipeline import ensure_data, is_ready, print_progress
 
     settings: Settings = dataclasses.replace(args.settings, query_workers=args.query_workers or args.settings.query_workers)
     address = f"http://{args.host}:{args.port}/"
@@ -189,7 +189,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # a store someone else is writing is served as it stands; only an empty or outdated one is filled first
     try:
         store = open_store(settings.store_spec, read_only=True, settings=settings)
-        ready = not store.is_empty() and derived_is_current(store)
+        ready = is_ready(store)
         store.close()
     except StoreError:
         ready = False

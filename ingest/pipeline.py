@@ -26,6 +26,7 @@ from budgetkg.ingest.parse import parse_file
 from budgetkg.ingest.readers import SUFFIXES
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import aliases
+from budgetkg.query import aggregates
 from budgetkg.settings import CORPUS_DIR
 from budgetkg.stores import Store
 
@@ -87,12 +88,13 @@ def parse_to_quads(path: Path) -> tuple[DocumentReport, list[ox.Quad]]:
 
 
 class Parsed:
-    """One parsed document as the parent sees it: report, N-Quads, and what `extract` took from them."""
+    """One parsed document as the parent sees it: report, N-Quads, what `extract` took from them,
+    and its rows of the aggregate table (query.aggregates)."""
 
-    __slots__ = ("report", "nquads", "extract")
+    __slots__ = ("report", "nquads", "extract", "rows")
 
-    def __init__(self, report: DocumentReport, nquads: bytes, extract: bytes) -> None:
-        self.report, self.nquads, self.extract = report, nquads, extract
+    def __init__(self, report: DocumentReport, nquads: bytes, extract: bytes, rows: list | None = None) -> None:
+        self.report, self.nquads, self.extract, self.rows = report, nquads, extract, rows or []
 
 
 Extract = Callable[[bytes], bytes]  # a module-level function, so that worker processes can be handed it
@@ -101,7 +103,8 @@ Extract = Callable[[bytes], bytes]  # a module-level function, so that worker pr
 def parse_one(path: Path, extract: Extract | None = None) -> Parsed:
     report, quads = parse_to_quads(path)
     data = ox.serialize(quads, format=NQ) if quads else b""
-    return Parsed(report, data, extract(data) if extract and data else b"")
+    rows = aggregates.document_rows(quads, report.graph) if quads and report.graph else []
+    return Parsed(report, data, extract(data) if extract and data else b"", rows)
 
 
 def _parse_chunk(paths: list[Path], extract: Extract | None) -> list[Parsed]:
@@ -156,6 +159,11 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     reports: list[DocumentReport] = []
     present = set(store.named_graphs())
     identities = document_identities(store)
+    # the aggregate table is renewed from the previous generation's rows, or from the store's documents
+    before = aggregates.generation(store) if present else None
+    rows = aggregates.previous_rows(store, before)
+    unread = rows is None and any(versions for versions in identities.values())  # documents whose rows are not at hand
+    rows = rows or aggregates.Rows()
     batch: dict[str, bytes] = {}
     superseded: set[str] = set()  # graphs of earlier versions, dropped once their successors are written
 
@@ -168,6 +176,8 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
             store.replace_graphs(old)
         present.update(batch)
         if superseded:  # after the new versions are in: a crash in between leaves both, never neither
+            for graph in superseded:
+                rows.drop(graph)
             store.replace_graphs({graph: [] for graph in superseded})
             present.difference_update(superseded)
             superseded.clear()
@@ -187,6 +197,7 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
                     del versions[graph]
             versions[report.graph] = report.path.name
             batch[report.graph] = parsed.nquads
+            rows.add(report.graph, parsed.rows)
             size += len(parsed.nquads)
         if progress:
             progress(f"[{index}/{len(files)}] {report.summary()}")
@@ -197,6 +208,12 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
         write()
     if any(r.graph for r in reports):
         refresh_derived(store)
+        if unread:
+            known = set(rows.docs.ids) - {rows.docs.values[i] for i in rows.dropped}
+            aggregates.rows_from_store(store, [g for g in aggregates.document_graphs(store) if g not in known], rows)
+        generation = aggregates.generation(store)
+        if generation is not None:
+            aggregates.save(store, generation, rows)
     return reports
 
 
@@ -218,6 +235,15 @@ def ensure_data(store: Store, progress: Callable[[str], None] | None = None) -> 
         if progress:
             progress(f"store {store.spec} was written by an older budgetkg: refreshing its cross-document graph")
         refresh_derived(store)
+    if not aggregates.exists(store):
+        if progress:
+            progress(f"store {store.spec} has no aggregate table for rankings yet: computing it from its documents")
+        aggregates.rebuild(store)
+
+
+def is_ready(store: Store) -> bool:
+    """Nothing for `ensure_data` to do: documents, a current cross-document graph and aggregate table."""
+    return not store.is_empty() and derived_is_current(store) and aggregates.exists(store)
 
 
 def refresh_derived(store: Store) -> None:

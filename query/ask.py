@@ -62,9 +62,10 @@ class Asker:
         return (key, found) if found is not None else None
 
     def ask(self, question: str, session_id: str | None = None,
-            extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The answer; `extra(answer)` adds fields that are cached with it (the API's unit links)."""
-        found = self.cached(question, session_id)
+            extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None, look_up: bool = True) -> dict[str, Any]:
+        """The answer; `extra(answer)` adds fields that are cached with it (the API's unit links);
+        `look_up` False when the caller has just asked the cache."""
+        found = self.cached(question, session_id) if look_up else None
         if found is not None:
             return found
         payload, remembered, borrows, key = self._answer(question, session_id)
