@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from budgetkg import __version__
 from budgetkg.ingest.errors import DocumentError
-from budgetkg.ingest.graph import document_quads
+from budgetkg.ingest.graph import DocumentGraph, document_graph
 from budgetkg.ingest.parse import parse_file
 from budgetkg.ingest.readers import SUFFIXES
 from budgetkg.ontology import terms as t
@@ -68,23 +68,28 @@ def document_paths(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def parse_to_quads(path: Path) -> tuple[DocumentReport, list[ox.Quad]]:
+def parse_to_graph(path: Path) -> tuple[DocumentReport, DocumentGraph | None]:
     """Parse one document; errors are reported, never raised (so a batch goes on)."""
     report = DocumentReport(path)
     try:
         document = parse_file(path)
     except DocumentError as error:
         report.error = str(error)
-        return report, []
-    graph, quads = document_quads(document)
-    report.graph, report.title = graph, document.title
+        return report, None
+    built = document_graph(document)
+    report.graph, report.title = built.graph, document.title
     report.tables = len([t for t in document.tables if t.number > 0])
     report.observations = len(document.facts)
-    report.triples = len(quads)
+    report.triples = built.count
     report.warnings = [f"{path}:{w.line}: {w.message}" if w.line else f"{path}: {w.message}" for w in document.warnings]
     report.identity = (t.unit_iri(document.region_code, document.unit.code, document.unit.name), document.year,
                        document.phase, document.kind)
-    return report, quads
+    return report, built
+
+
+def parse_to_quads(path: Path) -> tuple[DocumentReport, list[ox.Quad]]:
+    report, built = parse_to_graph(path)
+    return report, built.quads() if built else []
 
 
 class Parsed:
@@ -101,10 +106,11 @@ Extract = Callable[[bytes], bytes]  # a module-level function, so that worker pr
 
 
 def parse_one(path: Path, extract: Extract | None = None) -> Parsed:
-    report, quads = parse_to_quads(path)
-    data = ox.serialize(quads, format=NQ) if quads else b""
-    rows = aggregates.document_rows(quads, report.graph) if quads and report.graph else []
-    return Parsed(report, data, extract(data) if extract and data else b"", rows)
+    report, built = parse_to_graph(path)
+    if built is None:
+        return Parsed(report, b"", b"")
+    rows = aggregates.candidate_rows(built.candidates, built.graph, built.facts)
+    return Parsed(report, built.nquads, extract(built.nquads) if extract else b"", rows)
 
 
 def _parse_chunk(paths: list[Path], extract: Extract | None) -> list[Parsed]:

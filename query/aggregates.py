@@ -74,8 +74,7 @@ def pack(key: tuple) -> bytes:
 
 # ------------------------------------------------------------ one document's rows (in the parsing process)
 def document_rows(quads: Iterable[ox.Quad], graph: str) -> list[Row]:
-    """The document's best candidate per unit or unit subject, phase, measure, year and fund source /
-    expenditure type asked (none, or the candidate's own), by `figures.preference`."""
+    """The rows of a document read from its quads (a document already in the store)."""
     observations: dict[str, dict[str, Any]] = {}
     members: list[tuple[str, str]] = []
     slice_units: dict[str, str] = {}
@@ -97,36 +96,48 @@ def document_rows(quads: Iterable[ox.Quad], graph: str) -> list[Row]:
                 found.setdefault("details", set()).add(quad.object.value)
             else:
                 found[name] = quad.object.value
-    if "phase" not in doc:
-        return []
-    documents = {graph: DocumentFacts(doc["phase"].rsplit("-", 1)[-1], doc.get("kind", "")[:2], doc.get("unit"))}
-    best: dict[tuple[Key, str, int], tuple[bytes, Row]] = {}
+    candidates = []
     for slice_iri, o in members:
-        unit = slice_units.get(slice_iri)
-        props = observations.get(o)
-        base, _, tail = slice_iri.rpartition("/slice/")
-        if unit is None or props is None or "/project/" in base or not all(k in props for k in ("fiscalYear", "amount", "line", "table")):
+        unit, props = slice_units.get(slice_iri), observations.get(o)
+        if unit is None or props is None or not all(k in props for k in ("fiscalYear", "amount", "line", "table")):
             continue
+        candidates.append((slice_iri, unit, o, int(props["fiscalYear"]), props["amount"], props["table"], int(props["line"]),
+                           props.get("fundSource"), props.get("expenditureType"), frozenset(props.get("details", ())),
+                           props.get("printedAmount"), props.get("moneyUnit")))
+    return candidate_rows(candidates, graph, doc)
+
+
+def candidate_rows(candidates: Iterable[tuple], graph: str, doc: dict[str, str | None]) -> list[Row]:
+    """The document's best candidate per unit or unit subject, phase, measure, year and fund source /
+    expenditure type asked (none, or the candidate's own), by `figures.preference`.
+
+    `candidates`: (slice, unit, observation, year, amount, table, line, fund, exptype, details, printed
+    amount, money unit IRI) of the figures in the units' slices (ingest.graph.DocumentGraph makes them
+    as it writes the quads); `doc`: the document's phase IRI, kind (部门预算 …) and unit."""
+    if not doc.get("phase"):
+        return []
+    documents = {graph: DocumentFacts(doc["phase"].rsplit("-", 1)[-1], (doc.get("kind") or "")[:2], doc.get("unit"))}
+    money_units = {unit.iri: unit.notation for unit in t.money_units().values()}
+    best: dict[tuple[Key, str, int], tuple[bytes, Row]] = {}
+    for slice_iri, unit, o, year, amount, table, line, fund, exptype, details, printed, money in candidates:
+        base, _, tail = slice_iri.rpartition("/slice/")
         if base == unit:
             subject = ""
-        elif base.startswith(unit + "/"):
+        elif base.startswith(unit + "/") and "/project/" not in base:
             subject = base[len(unit) + 1:]
         else:
             continue
         phase, _, measure = tail.partition("/")
-        fund, exptype = props.get("fundSource"), props.get("expenditureType")
-        money = props.get("moneyUnit")
-        figure = Figure(unit, int(props["fiscalYear"]), phase, measure, Decimal(props["amount"]), graph, props["table"],
-                        int(props["line"]), o, fund, exptype, frozenset(props.get("details", ())),
-                        Decimal(props["printedAmount"]) if props.get("printedAmount") else None,
-                        t.money_units()[money].notation if money else "万元")
+        figure = Figure(unit, year, phase, measure, Decimal(amount), graph, table, line, o, fund, exptype, details,
+                        Decimal(printed) if printed else None, money_units.get(money, "万元") if money else "万元")
         rank = pack(preference(figure, unit, phase, documents))
+        number = t.table_number(table)
         for fund_asked in {"", fund or ""}:
             for exptype_asked in {"", exptype or ""}:
                 key = (phase, measure, subject, fund_asked, exptype_asked)
-                group = (key, unit, figure.year)
+                group = (key, unit, year)
                 if group not in best or rank < best[group][0]:
-                    best[group] = (rank, (*key, unit, figure.year, rank, props["amount"], t.table_number(props["table"]), figure.line))
+                    best[group] = (rank, (*key, unit, year, rank, amount, number, line))
     return [row for _, row in best.values()]
 
 
