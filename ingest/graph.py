@@ -51,8 +51,12 @@ BK = {name: N(t.BK[name]) for name in (
 DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
 QB_OBSERVATION, QB_DATASET, QB_SLICE, QB_MEMBER = (N(t.QB.Observation), N(t.QB.dataSet), N(t.QB.Slice), N(t.QB.observation))
 PROV_DERIVED = N(t.PROV.wasDerivedFrom)
+# what refresh_derived reads: concepts (code, scheme, labels, broader), units and their names, the document
+DERIVED_INPUT = {N(SKOS + p) for p in ("altLabel", "inScheme", "notation", "broader")}
+ORGANIZATION, PREF_LABEL = N(t.ORG.Organization), N(SKOS + "prefLabel")
+DERIVED_TYPES = {ORGANIZATION, BK["Document"]}
 # the same terms as N-Quads tokens, for the lines add_fact writes
-P_TYPE, P_DATASET, P_MEMBER, P_DERIVED = (f"<{p.value}> " for p in (RDF_TYPE, QB_DATASET, QB_MEMBER, PROV_DERIVED))
+P_TYPE, P_SLICE, P_MEMBER = (f"<{p.value}> " for p in (RDF_TYPE, N(t.QB.slice), QB_MEMBER))
 O_OBSERVATION, O_SLICE = f"<{QB_OBSERVATION.value}>", f"<{QB_SLICE.value}>"
 (P_UNIT, P_YEAR, P_PHASE, P_MEASURE, P_DETAIL, P_FUNC, P_ECON, P_PROJECT, P_AMOUNT, P_TABLE, P_LINE, P_PRINTED, P_MONEY,
  P_PAGE, P_COLUMN, P_ROW) = (f"<{BK[name].value}> " for name in (
@@ -226,7 +230,9 @@ class GraphBuilder:
         year, line, table = str(fact.year), str(fact.line), self.table(fact.table).value
         amount = format(fact.amount, "f")
         s = f"<{o}> "
-        lines = [f"{s}{P_TYPE}{O_OBSERVATION}{g}", f"{s}{P_DATASET}<{dataset.value}>{g}", f"{s}{P_UNIT}<{unit}>{g}",
+        # neither qb:dataSet nor prov:wasDerivedFrom: both would repeat, for each figure, what its graph says
+        # (the document); the document's qb:DataSet lists its slices (qb:slice) instead
+        lines = [f"{s}{P_TYPE}{O_OBSERVATION}{g}", f"{s}{P_UNIT}<{unit}>{g}",
                  f"{s}{P_YEAR}\"{year}\"{INTEGER}{g}", f"{s}{P_PHASE}<{phase}>{g}"]
         dims = fact.dims
         fund = dims["fund"].iri if "fund" in dims else None
@@ -242,8 +248,7 @@ class GraphBuilder:
             lines.append(f"{s}{predicate}<{self.subject_iri(fact.subject).value}>{g}")
         if fact.project is not None:
             lines.append(f"{s}{P_PROJECT}<{self.project_iri(fact.project).value}>{g}")
-        lines += [f"{s}{P_AMOUNT}\"{amount}\"{DECIMAL}{g}", f"{s}{P_TABLE}<{table}>{g}",
-                  f"{s}{P_LINE}\"{line}\"{INTEGER}{g}", f"{s}{P_DERIVED}<{self.doc_iri.value}>{g}"]
+        lines += [f"{s}{P_AMOUNT}\"{amount}\"{DECIMAL}{g}", f"{s}{P_TABLE}<{table}>{g}", f"{s}{P_LINE}\"{line}\"{INTEGER}{g}"]
         printed = money = None
         if fact.money != "万元" and fact.printed is not None:  # the figure as printed, in its own unit
             printed, money = format(fact.printed, "f"), t.money_units()[fact.money].iri
@@ -267,7 +272,7 @@ class GraphBuilder:
             self.slices[slice_iri] = None
             sl = f"<{slice_iri}> "
             lines += [f"{sl}{P_TYPE}{O_SLICE}{g}", f"{sl}{P_UNIT}<{unit}>{g}", f"{sl}{P_PHASE}<{phase}>{g}",
-                      f"{sl}{P_MEASURE}<{measure.iri}>{g}"]
+                      f"{sl}{P_MEASURE}<{measure.iri}>{g}", f"<{dataset.value}> {P_SLICE}<{slice_iri}>{g}"]
         lines.append(f"<{slice_iri}> {P_MEMBER}<{o}>{g}")
         self.lines += lines
         if fact.project is None:
@@ -395,6 +400,7 @@ class DocumentGraph:
     count: int
     candidates: list[tuple]  # (slice, unit, observation, year, amount, table, line, fund, exptype, details, printed, money)
     facts: dict[str, str | None]  # the document's phase, kind and unit, as the catalog reads them
+    derived: bytes = b""  # N-Quads of what ingest.pipeline.refresh_derived reads (concepts, units, the document)
 
     def quads(self) -> list[ox.Quad]:
         return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
@@ -407,7 +413,11 @@ def document_graph(document: ParsedDocument) -> DocumentGraph:
     data = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b"") + "".join(lines).encode()
     facts = {"phase": t.code("phase", document.phase).iri, "kind": DOCUMENT_KINDS[(document.kind, document.phase)],
              "unit": builder.unit(document.unit).value}
-    return DocumentGraph(builder.doc_iri.value, data, len(quads) + len(lines), builder.candidates, facts)
+    derived = [q for q in quads if q.predicate in DERIVED_INPUT or (q.predicate == RDF_TYPE and q.object in DERIVED_TYPES)]
+    units = {q.subject for q in derived if q.predicate == RDF_TYPE and q.object == ORGANIZATION}
+    derived += [q for q in quads if q.predicate == PREF_LABEL and q.subject in units]
+    return DocumentGraph(builder.doc_iri.value, data, len(quads) + len(lines), builder.candidates, facts,
+                         ox.serialize(derived, format=ox.RdfFormat.N_QUADS) if derived else b"")
 
 
 def document_quads(document: ParsedDocument) -> tuple[str, list[ox.Quad]]:

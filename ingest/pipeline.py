@@ -28,7 +28,7 @@ from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import aliases
 from budgetkg.query import aggregates
 from budgetkg.settings import CORPUS_DIR
-from budgetkg.stores import Store
+from budgetkg.stores import Store, open_store
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 NQ = ox.RdfFormat.N_QUADS
@@ -96,10 +96,11 @@ class Parsed:
     """One parsed document as the parent sees it: report, N-Quads, what `extract` took from them,
     and its rows of the aggregate table (query.aggregates)."""
 
-    __slots__ = ("report", "nquads", "extract", "rows")
+    __slots__ = ("report", "nquads", "extract", "rows", "derived")
 
-    def __init__(self, report: DocumentReport, nquads: bytes, extract: bytes, rows: list | None = None) -> None:
-        self.report, self.nquads, self.extract, self.rows = report, nquads, extract, rows or []
+    def __init__(self, report: DocumentReport, nquads: bytes, extract: bytes, rows: list | None = None,
+                 derived: bytes = b"") -> None:
+        self.report, self.nquads, self.extract, self.rows, self.derived = report, nquads, extract, rows or [], derived
 
 
 Extract = Callable[[bytes], bytes]  # a module-level function, so that worker processes can be handed it
@@ -110,7 +111,7 @@ def parse_one(path: Path, extract: Extract | None = None) -> Parsed:
     if built is None:
         return Parsed(report, b"", b"")
     rows = aggregates.candidate_rows(built.candidates, built.graph, built.facts)
-    return Parsed(report, built.nquads, extract(built.nquads) if extract else b"", rows)
+    return Parsed(report, built.nquads, extract(built.nquads) if extract else b"", rows, built.derived)
 
 
 def _parse_chunk(paths: list[Path], extract: Extract | None) -> list[Parsed]:
@@ -170,6 +171,9 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     rows = aggregates.previous_rows(store, before)
     unread = rows is None and any(versions for versions in identities.values())  # documents whose rows are not at hand
     rows = rows or aggregates.Rows()
+    # into a store without documents, the cross-document graph is computed from what each document
+    # contributes to it (a memory store of ~100 quads a document) instead of querying the whole store
+    derived_source = open_store("memory") if not any(identities.values()) else None
     batch: dict[str, bytes] = {}
     superseded: set[str] = set()  # graphs of earlier versions, dropped once their successors are written
 
@@ -184,6 +188,8 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
         if superseded:  # after the new versions are in: a crash in between leaves both, never neither
             for graph in superseded:
                 rows.drop(graph)
+                if derived_source is not None:
+                    derived_source.drop_graph(graph)
             store.replace_graphs({graph: [] for graph in superseded})
             present.difference_update(superseded)
             superseded.clear()
@@ -204,6 +210,9 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
             versions[report.graph] = report.path.name
             batch[report.graph] = parsed.nquads
             rows.add(report.graph, parsed.rows)
+            if derived_source is not None and parsed.derived:
+                derived_source.drop_graph(report.graph)
+                derived_source.load(parsed.derived)
             size += len(parsed.nquads)
         if progress:
             progress(f"[{index}/{len(files)}] {report.summary()}")
@@ -213,7 +222,7 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     if batch or superseded:
         write()
     if any(r.graph for r in reports):
-        refresh_derived(store)
+        refresh_derived(store, derived_source)
         if unread:
             known = set(rows.docs.ids) - {rows.docs.values[i] for i in rows.dropped}
             aggregates.rows_from_store(store, [g for g in aggregates.document_graphs(store) if g not in known], rows)
@@ -252,18 +261,21 @@ def is_ready(store: Store) -> bool:
     return not store.is_empty() and derived_is_current(store) and aggregates.exists(store)
 
 
-def refresh_derived(store: Store) -> None:
+def refresh_derived(store: Store, source: Store | None = None) -> None:
     """Facts that span documents: the vocabulary, the code lists with one prefLabel per code, unit aliases.
 
     Every document repeats the concepts it uses, so the code lists are also written here once: the
     question layer reads them from this one graph instead of joining copies across thousands.
+    `source`: a store holding every document's concepts and unit names in the documents' graphs
+    (DocumentGraph.derived), read instead of `store` (107 s at 10,000 documents).
     """
+    source = source or store
     vocab_graph = ox.NamedNode(str(t.VOCAB_GRAPH))
     vocab_quads = [ox.Quad(q.subject, q.predicate, q.object, vocab_graph)
                    for q in ox.parse(path=str(t.HERE / "vocab.ttl"), format=ox.RdfFormat.TURTLE)]
     derived = ox.NamedNode(str(t.DERIVED_GRAPH))
     quads = [ox.Quad(derived, ox.NamedNode(str(t.BK.derivedVersion)), ox.Literal(DERIVED_VERSION), derived)]
-    concepts = store.select(t.SPARQL_PREFIXES + f"""
+    concepts = source.select(t.SPARQL_PREFIXES + f"""
         SELECT ?concept ?code ?scheme ?broader ?label (COUNT(DISTINCT ?g) AS ?n) WHERE {{
           GRAPH ?g {{ ?concept skos:inScheme ?scheme ; skos:notation ?code .
                      OPTIONAL {{ ?concept skos:altLabel ?label }} OPTIONAL {{ ?concept skos:broader ?broader }} }}
@@ -282,7 +294,7 @@ def refresh_derived(store: Store) -> None:
                 best[concept] = key
     quads += [ox.Quad(s, ox.NamedNode(SKOS + p), o, derived) for s, p, o in facts]
     quads += [ox.Quad(c, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(v[2], language="zh"), derived) for c, v in best.items()]
-    names = store.select(t.SPARQL_PREFIXES + """
+    names = source.select(t.SPARQL_PREFIXES + """
         SELECT DISTINCT ?unit ?name WHERE { GRAPH ?g { ?unit a org:Organization ; skos:prefLabel ?name } }""")
     for unit, name in names.rows:
         for alias in sorted(aliases(name.value)):
