@@ -48,7 +48,8 @@ def answer(ctx: Context, u: Understanding) -> Result:
                       + q.observations(slices(ctx, wanted, units, phase, subject), wanted.fund, wanted.exptype, wanted.year))
     if not figures:
         return Result("no_data", f"这些单位的文件都未公开{PHASE_LABEL[phase]}{what}。", "ranking", sparql)
-    ordered = sorted(figures.values(), key=lambda f: f.amount, reverse=not u.ascending)
+    # equal amounts in the order of their units' IRIs: the same order whichever way the figures were found
+    ordered = sorted(figures.values(), key=lambda f: (f.amount if u.ascending else -f.amount, f.unit))
     shown = u.top_n or RANKING_SHOWN
     more = f"共{len(ordered)}个单位公开了该项，列出前{shown}名。" if len(ordered) > shown and not u.top_n else ""
     ordered = ordered[:shown]
