@@ -5,9 +5,10 @@ in one run (a script, not a test).
     python benchmarks/serve_bench.py --store /tmp/budgetkg-bench/store-1000 --connections 32 --seconds 20
     python benchmarks/serve_bench.py --targets ask --workers 1 2  # one target, two worker counts
 
-Starts each server on a free loopback port (`budgetkg serve` with its defaults unless --workers is
-given, and benchmarks/minimal_app.py with the same number of uvicorn workers), then keeps N
-keep-alive connections busy for a fixed time: /api/ask with the development questions
+Starts every target's server on a free loopback port (`budgetkg serve` with its defaults unless
+--workers is given, and benchmarks/minimal_app.py with the same number of uvicorn workers), then,
+for each number of connections, loads each server in turn, `--rounds` times (interleaved, so that
+other work on the machine slows them alike), keeping N keep-alive connections busy: /api/ask with the development questions
 (tests/questions/dev.jsonl, each connection its own session), /sparql with small researcher
 queries.  The client is a plain asyncio HTTP/1.1 loop (httpx costs more CPU than the server it
 measures on 2 cores).  Prints requests/s, p50/p99, the share answered 503 (refused) and the longest
@@ -67,9 +68,15 @@ def wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 300
     raise RuntimeError("server did not start")
 
 
-def start(target: str, store: str, workers: int | None, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+def start(target: str, store: str, workers: int | None, env: dict[str, str], before: str | None = None) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    if target == "minimal":
+    if target.endswith("-before"):  # the code and environment before this work: PYTHONPATH names them
+        env = dict(env, PYTHONPATH=before or "")
+    if target == "minimal-before":  # uvicorn's own launcher, one worker, as `budgetkg serve` had
+        argv = [sys.executable, "-m", "uvicorn", "--factory", "minimal_app:create_app", "--port", str(port),
+                "--log-level", "warning", "--workers", "1"]
+        process = subprocess.Popen(argv, cwd=HERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elif target == "minimal":
         # through budgetkg's own launcher, so both servers bind their socket the same way (api/server.py)
         boot = f"from budgetkg.api.server import run; run('minimal_app:create_app', '127.0.0.1', {port}, {workers or os.cpu_count() or 1})"
         argv = [sys.executable, "-c", boot]
@@ -168,7 +175,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def measure(port: int, route: str, connections: int, seconds: float) -> dict[str, Any]:
-    asyncio.run(_load(port, route, connections, min(2.0, seconds)))  # warm-up: connections, caches
+    asyncio.run(_load(port, route, connections, min(1.0, seconds)))  # warm-up: connections, caches
     samples, elapsed = asyncio.run(_load(port, route, connections, seconds))
     ok = [s for s, status in samples if status == 200]
     refused = [s for s, status in samples if status == 503]
@@ -177,15 +184,33 @@ def measure(port: int, route: str, connections: int, seconds: float) -> dict[str
     return {"route": route, "connections": connections, "requests": len(samples), "ok": len(ok), "refused": len(refused),
             "failed": len(failed), "ok_per_s": len(ok) / elapsed, "p50_ms": pct(ok, 0.5) * 1000, "p99_ms": pct(ok, 0.99) * 1000,
             "refused_share": len(refused) / len(samples) if samples else 0.0, "longest_ms": max(every, default=0) * 1000,
-            "refused_p99_ms": pct(refused, 0.99) * 1000}
+            "refused_p99_ms": pct(refused, 0.99) * 1000, "samples": samples, "elapsed": elapsed}
+
+
+def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The turns of one target as one run: throughput over their time, percentiles over all their requests."""
+    samples = [s for r in runs for s in r.pop("samples")]
+    elapsed = sum(r.pop("elapsed") for r in runs)
+    ok = [s for s, status in samples if status == 200]
+    refused = [s for s, status in samples if status == 503]
+    return {"requests": len(samples), "ok": len(ok), "refused": len(refused),
+            "failed": sum(1 for _, status in samples if status not in (200, 503)), "ok_per_s": len(ok) / elapsed,
+            "p50_ms": pct(ok, 0.5) * 1000, "p99_ms": pct(ok, 0.99) * 1000,
+            "refused_share": len(refused) / len(samples) if samples else 0.0,
+            "longest_ms": max((s for s, _ in samples), default=0) * 1000, "refused_p99_ms": pct(refused, 0.99) * 1000,
+            "turns": [round(r["ok_per_s"]) for r in runs]}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", help="an on-disk store (default: a fresh one with the bundled corpus)")
-    parser.add_argument("--targets", nargs="+", default=["minimal", "ask", "sparql"], choices=["minimal", "ask", "sparql"])
+    parser.add_argument("--targets", nargs="+", default=["minimal", "ask", "sparql"],
+                        choices=["minimal", "ask", "sparql", "minimal-before", "ask-before", "sparql-before"])
+    parser.add_argument("--before", help="PYTHONPATH of the -before targets: a checkout of the code before, and a "
+                                         "folder whose uvloop.py and httptools.py raise ImportError (uvicorn as it ran then)")
     parser.add_argument("--connections", type=int, nargs="+", default=[8, 32, 200])
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=float, default=15, help="of load per target and number of connections")
+    parser.add_argument("--rounds", type=int, default=3, help="turns per target, interleaved with the other targets")
     parser.add_argument("--workers", type=int, nargs="+", default=[0], help="uvicorn workers (0: budgetkg serve's default)")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for budgetkg serve (repeatable)")
     parser.add_argument("--json", type=Path, help="append the results to this JSON Lines file")
@@ -198,27 +223,33 @@ def main(argv: list[str] | None = None) -> int:
             store = os.path.join(folder, "store")
             subprocess.run([sys.executable, "-m", "budgetkg.cli", "--store", store, "ingest", "--quiet"], check=True,
                            stdout=subprocess.DEVNULL, env=env)
-        results: list[dict[str, Any]] = []
         for workers in args.workers:
-            peer: dict[int, float] = {}
-            for target in args.targets:
-                process, port = start(target, store, workers or None, env)
-                try:
-                    for connections in args.connections:
-                        route = "sparql" if target == "sparql" else "ask"
-                        r = measure(port, route, connections, args.seconds)
-                        r.update(target=target, workers=workers or "default")
-                        if target == "minimal":
-                            peer[connections] = r["ok_per_s"]
-                        elif connections in peer:
-                            r["ratio_to_minimal"] = r["ok_per_s"] / peer[connections]
-                        results.append(r)
+            # every target's server runs at once and the load goes to each in turn, `--rounds` times, so that
+            # a machine whose load drifts (other work on the same 2 cores) slows every target alike
+            servers = {target: start(target, store, workers or None, env, args.before) for target in args.targets}
+            try:
+                for connections in args.connections:
+                    runs: dict[str, list[dict[str, Any]]] = {target: [] for target in args.targets}
+                    for _ in range(args.rounds):
+                        for target in args.targets:
+                            route = "sparql" if target.startswith("sparql") else "ask"
+                            runs[target].append(measure(servers[target][1], route, connections, args.seconds / args.rounds))
+                    peer: dict[str, float] = {}
+                    for target in args.targets:
+                        r = combine(runs[target])
+                        r.update(target=target, workers=workers or "default", connections=connections)
+                        era = "-before" if target.endswith("-before") else ""
+                        if target.startswith("minimal"):
+                            peer[era] = r["ok_per_s"]
+                        elif era in peer:
+                            r["ratio_to_minimal"] = r["ok_per_s"] / peer[era]
                         ratio = f"  {r['ratio_to_minimal']:.2f}× minimal" if "ratio_to_minimal" in r else ""
-                        print(f"{target:8} workers={r['workers']!s:7} conns={connections:4}: {r['ok_per_s']:8.1f} ok/s  "
+                        print(f"{target:14} workers={r['workers']!s:7} conns={connections:4}: {r['ok_per_s']:8.1f} ok/s  "
                               f"p50 {r['p50_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  refused {r['refused_share']:6.1%}  "
                               f"failed {r['failed']}  longest {r['longest_ms']:7.0f} ms{ratio}", flush=True)
                         append_result(args.json, {"bench": "serve", **r})
-                finally:
+            finally:
+                for process, _ in servers.values():
                     stop(process)
     return 0
 
