@@ -131,6 +131,7 @@ class GateLoad(BaseModel):
     answered: int
     refused: int = Field(description="503s since start")
     longest_wait_ms: float
+    service_ms: float = Field(description="how long a request takes once it runs (moving average)")
 
 
 class CacheLoad(BaseModel):

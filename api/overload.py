@@ -1,8 +1,9 @@
 """Bounded queues in front of the question layer and the SPARQL workers.
 
-A `Gate` runs work on its own few threads.  Beyond `slots` running and `queue` waiting, a request is
-refused at once (`Overloaded`, answered 503 with Retry-After); a request that waited `max_wait_s`
-for a thread is refused when its turn comes instead of being served late.  So under a burst the
+A `Gate` runs work on its own few threads.  Beyond `slots` running and `queue` waiting, or when the
+requests ahead of it would take longer than `max_wait_s` at the recent pace, a request is refused
+at once (`Overloaded`, answered 503 with Retry-After); a request that waited `max_wait_s` for a
+thread all the same is refused when its turn comes instead of being served late.  So under a burst the
 server answers "busy" in milliseconds rather than letting every request wait its turn for seconds.
 """
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Gate:
         self.answered = 0
         self.refused = 0
         self.longest_wait_s = 0.0
+        self.service_s = 0.0  # how long a request takes once it runs (moving average)
 
     def _refuse(self, reason: str) -> Overloaded:
         with self._lock:
@@ -49,6 +51,10 @@ class Gate:
             if self.pending >= self.slots + self.queue:
                 self.refused += 1
                 raise Overloaded(self, f"{self.pending} {self.name} requests running or waiting")
+            ahead = self.pending - self.slots + 1  # requests this one would wait for
+            if ahead > 0 and ahead / self.slots * self.service_s > self.max_wait_s:  # its turn would come too late
+                self.refused += 1
+                raise Overloaded(self, f"{ahead} {self.name} requests ahead, about {self.service_s * 1000:.0f} ms each")
             self.pending += 1
         submitted = time.monotonic()
 
@@ -60,12 +66,16 @@ class Gate:
                 with self._lock:
                     self.running += 1
                     self.longest_wait_s = max(self.longest_wait_s, waited)
+                started = time.monotonic()
                 try:
                     return fn(*args)
                 finally:
+                    took = time.monotonic() - started
                     with self._lock:
                         self.running -= 1
                         self.answered += 1
+                        # a moving average of the last ~10, from the first
+                        self.service_s = took if self.answered == 1 else self.service_s + (took - self.service_s) * 0.1
             finally:
                 with self._lock:
                     self.pending -= 1
@@ -82,7 +92,7 @@ class Gate:
         with self._lock:
             return {"running": self.running, "waiting": self.pending - self.running, "slots": self.slots,
                     "queue": self.queue, "answered": self.answered, "refused": self.refused,
-                    "longest_wait_ms": round(self.longest_wait_s * 1000, 1)}
+                    "longest_wait_ms": round(self.longest_wait_s * 1000, 1), "service_ms": round(self.service_s * 1000, 1)}
 
     @property
     def busy(self) -> bool:

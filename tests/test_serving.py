@@ -116,6 +116,23 @@ def test_a_full_gate_refuses_at_once():
     gate.close()
 
 
+def test_a_request_whose_turn_would_come_too_late_is_refused_at_once():
+    gate = Gate("question", slots=1, queue=10, max_wait_s=0.5, retry_after_s=1)
+
+    async def run() -> None:
+        await gate.submit(time.sleep, 0.2)  # the pace: 200 ms a request
+        first = gate.submit(time.sleep, 0.2)
+        second = gate.submit(time.sleep, 0.2)  # one ahead: 200 ms, within 0.5 s
+        third = gate.submit(time.sleep, 0.2)  # two ahead: 400 ms
+        with pytest.raises(Overloaded, match="ahead"):
+            gate.submit(time.sleep, 0.2)  # three ahead: 600 ms > 0.5 s
+        await asyncio.gather(first, second, third)
+
+    asyncio.run(run())
+    assert gate.stats()["refused"] == 1 and gate.stats()["service_ms"] > 10
+    gate.close()
+
+
 def test_a_request_that_waited_too_long_is_refused_when_its_turn_comes():
     gate = Gate("question", slots=1, queue=4, max_wait_s=0.05, retry_after_s=1)
 
