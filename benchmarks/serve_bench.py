@@ -47,10 +47,18 @@ def dev_questions() -> list[str]:
     return [json.loads(line)["q"] for line in lines if line.strip()]
 
 
+_TAKEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port not handed out before (servers started at once must not get the same one)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _TAKEN:
+            _TAKEN.add(port)
+            return port
 
 
 def wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 300) -> None:
@@ -85,7 +93,8 @@ def start(target: str, store: str, workers: int | None, env: dict[str, str], bef
         argv = [sys.executable, "-m", "budgetkg.cli", "--store", store, "serve", "--port", str(port)]
         if workers:
             argv += ["--workers", str(workers)]
-        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # cwd: not the repository, whose budgetkg/ folder `python -m` would import ahead of PYTHONPATH
+        process = subprocess.Popen(argv, cwd=HERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wait_ready(port, process)
     return process, port
 
@@ -227,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
             # every target's server runs at once and the load goes to each in turn, `--rounds` times, so that
             # a machine whose load drifts (other work on the same 2 cores) slows every target alike
             servers = {target: start(target, store, workers or None, env, args.before) for target in args.targets}
+            time.sleep(2)
+            dead = [target for target, (process, _) in servers.items() if process.poll() is not None]
+            if dead:
+                raise RuntimeError(f"servers exited: {dead}")
             try:
                 for connections in args.connections:
                     runs: dict[str, list[dict[str, Any]]] = {target: [] for target in args.targets}
