@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from budgetkg import __version__
 from budgetkg import settings as process_settings
 from budgetkg.api import routes_ask, routes_data, routes_sparql
+from budgetkg.api.overload import Gate
 from budgetkg.api.responses import STATIC, error, not_found_page, page
 from budgetkg.api.services import Services
 from budgetkg.settings import Settings
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     e.g. a filled memory store) or on the settings' store.  The settings are put in force for the
     process: one app per process, as uvicorn runs it."""
     from budgetkg.api.units import Units
+    from budgetkg.query.answer_cache import AnswerCache
     from budgetkg.query.ask import Asker
     from budgetkg.query.sandbox import QueryRunner
 
@@ -63,14 +65,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     process_settings.activate(settings)
     if store is None:
         store = open_for_serving(settings.store_spec, settings)
-    asker = Asker(store)
+    asker = Asker(store, AnswerCache(settings.answer_cache))
     runner = QueryRunner.for_settings(store, settings)
-    services = Services(settings, store, asker, Units(asker), runner)
+    ask_gate = Gate("question", settings.ask_threads, settings.ask_queue, settings.max_wait_s, settings.retry_after_s)
+    sparql_gate = Gate("SPARQL", settings.query_workers, settings.sparql_queue, settings.max_wait_s, settings.retry_after_s)
+    services = Services(settings, store, asker, Units(asker), runner, ask_gate, sparql_gate)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         runner.close()
+        ask_gate.close()
+        sparql_gate.close()
 
     app = FastAPI(
         title="budgetkg",
@@ -92,6 +98,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def docs_page() -> FileResponse:
         return page("docs.html")
 
+    app.add_middleware(routes_ask.CachedAnswers, max_question_chars=settings.max_question_chars)  # inside CORS and Guardrails
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

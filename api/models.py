@@ -123,8 +123,34 @@ class Limits(BaseModel):
     max_request_bytes: int
 
 
+class GateLoad(BaseModel):
+    running: int = Field(description="requests being answered now")
+    waiting: int = Field(description="requests waiting for a thread")
+    slots: int = Field(description="requests answered at once")
+    queue: int = Field(description="requests that may wait; beyond, 503 with Retry-After")
+    answered: int
+    refused: int = Field(description="503s since start")
+    longest_wait_ms: float
+    service_ms: float = Field(description="how long a request takes once it runs (moving average)")
+
+
+class CacheLoad(BaseModel):
+    entries: int
+    capacity: int
+    hits: int
+    misses: int
+
+
+class Load(BaseModel):
+    ask: GateLoad = Field(description="the question layer (answers not in the cache)")
+    sparql: GateLoad = Field(description="the SPARQL endpoint's query workers")
+    answer_cache: CacheLoad
+
+
 class Health(BaseModel):
     status: Literal["ok"]
+    busy: bool = Field(description="every thread of the question layer or of the SPARQL workers taken: new requests wait")
+    load: Load = Field(description="how busy this server process is")
     store: str = Field(description="memory, disk or remote")
     read_only: bool
     graphs: int

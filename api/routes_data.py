@@ -67,10 +67,12 @@ def router(settings: Settings) -> APIRouter:
         return Response(data, media_type=exporter.MEDIA_TYPES[format],
                         headers={"Content-Disposition": f'attachment; filename="{name}.{exporter.EXTENSIONS[format]}"'})
 
-    @routes.get("/healthz", response_model=Health, tags=["运维 operations"], summary="Liveness and store summary")
+    @routes.get("/healthz", response_model=Health, tags=["运维 operations"], summary="Liveness, how busy this process is, and store summary")
     def health(svc: Services = Depends(services)) -> dict[str, Any]:
         limits = svc.settings
-        return {"status": "ok", "store": svc.store.kind, "read_only": svc.store.read_only, "graphs": len(svc.store.named_graphs()),
+        load = {"ask": svc.ask_gate.stats(), "sparql": svc.sparql_gate.stats(),
+                "answer_cache": svc.asker.answers.stats() if svc.asker.answers else {"entries": 0, "capacity": 0, "hits": 0, "misses": 0}}
+        return {"status": "ok", "busy": svc.ask_gate.busy or svc.sparql_gate.busy, "load": load, "store": svc.store.kind, "read_only": svc.store.read_only, "graphs": len(svc.store.named_graphs()),
                 "units": len(svc.asker.catalog.units), "query_workers_network_isolated": svc.runner.network_isolated,
                 "limits": {"query_timeout_s": limits.query_timeout_s, "max_rows": limits.max_rows,
                            "max_question_chars": limits.max_question_chars, "max_request_bytes": limits.max_request_bytes}}

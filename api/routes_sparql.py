@@ -6,8 +6,8 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
+from budgetkg.api.overload import Overloaded, busy_message
 from budgetkg.api.responses import page
 from budgetkg.api.services import Services, services
 from budgetkg.query.guard import QueryRejected, as_written, with_prefixes
@@ -24,7 +24,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
           "content": {"text/plain": {"schema": {"type": "string"}}}},
     406: {"description": "no acceptable result format", "content": {"text/plain": {"schema": {"type": "string"}}}},
     415: {"description": "unsupported request body type", "content": {"text/plain": {"schema": {"type": "string"}}}},
-    503: {"description": "all query workers busy", "content": {"text/plain": {"schema": {"type": "string"}}}},
+    503: {"description": "all query workers busy and the queue full, or waited too long: retry after Retry-After seconds", "content": {"text/plain": {"schema": {"type": "string"}}}},
 }
 POST_BODY = {"requestBody": {"required": True, "content": {
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["query"],
@@ -73,6 +73,14 @@ def _respond(svc: Services, query: str | None, accept: str | None) -> Response:
         return PlainTextResponse(str(error) + "\n", status_code=error.status, headers=headers)
 
 
+async def _gated(svc: Services, query: str | None, accept: str | None) -> Response:
+    """The query on one of the gate's threads (one per query worker); 503 at once when its queue is full."""
+    try:
+        return await svc.sparql_gate.submit(_respond, svc, query, accept)
+    except Overloaded as busy:
+        return PlainTextResponse(busy_message(busy) + "\n", status_code=503, headers={"Retry-After": str(busy.retry_after_s)})
+
+
 def _one(values: list[str] | None, name: str) -> str | None:
     if not values:
         return None
@@ -96,7 +104,7 @@ def router(settings: Settings) -> APIRouter:
     responses = {**_RESPONSES, 504: timeout}
 
     @routes.get("/sparql", responses=responses, tags=["SPARQL"], summary="SPARQL 1.1 query (GET)")
-    def sparql_get(request: Request,
+    async def sparql_get(request: Request,
                    query: str | None = Query(None, pattern=r"\S", description="the SPARQL query (the project's prefixes bk:, bkid:, qb:, "
                                                                "skos:, org:, prov:, dcterms:, rdfs:, rdf:, xsd: are predeclared)"),
                    format: str | None = Query(None, description="json, xml, csv, tsv, turtle, nt or jsonld (overrides Accept)"),
@@ -111,7 +119,7 @@ def router(settings: Settings) -> APIRouter:
             query = _one(params.get("query"), "query")
         except BadRequest as error:
             return PlainTextResponse(str(error) + "\n", status_code=error.status)
-        return _respond(svc, query, format or request.headers.get("accept"))
+        return await _gated(svc, query, format or request.headers.get("accept"))
 
     @routes.post("/sparql", responses=responses, tags=["SPARQL"], summary="SPARQL 1.1 query (POST)", openapi_extra=POST_BODY)
     async def sparql_post(request: Request, svc: Services = Depends(services)) -> Response:
@@ -138,7 +146,7 @@ def router(settings: Settings) -> APIRouter:
             fmt = _one(params.get("format"), "format")
         except BadRequest as error:
             return PlainTextResponse(str(error) + "\n", status_code=error.status)
-        return await run_in_threadpool(_respond, svc, query, fmt or request.headers.get("accept"))
+        return await _gated(svc, query, fmt or request.headers.get("accept"))
 
     @routes.get("/console", include_in_schema=False)
     def console_page() -> FileResponse:

@@ -10,6 +10,7 @@ from budgetkg.settings import Settings
 from budgetkg.stores import Store
 
 if TYPE_CHECKING:
+    from budgetkg.api.overload import Gate
     from budgetkg.api.units import Units
     from budgetkg.query.ask import Asker
     from budgetkg.query.sandbox import QueryRunner
@@ -22,8 +23,10 @@ class Services:
     asker: Asker
     units: Units
     runner: QueryRunner
+    ask_gate: Gate  # the question layer's threads and queue
+    sparql_gate: Gate  # the SPARQL endpoint's, one thread per query worker
 
 
-def services(request: Request) -> Services:
-    """The FastAPI dependency that hands a route the app's services."""
+async def services(request: Request) -> Services:
+    """The FastAPI dependency that hands a route the app's services (async: no thread hop to fetch it)."""
     return request.app.state.services

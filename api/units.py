@@ -13,6 +13,7 @@ from budgetkg.query.ask import Asker
 from budgetkg.query.catalog import UnitEntry
 
 UNIT_BASE = str(t.ID["unit/"])
+LINK_SCAN_UNITS = 200  # up to this many units, links() looks for each name in the answer
 # (label, measure, expenditure type) of the figures on a unit page, in display order.
 HEADLINES = [
     ("预算总额", "expenditure-total", None),
@@ -41,6 +42,12 @@ class Units:
             self._by_name.setdefault(entry.name, []).append(entry.iri)
         labels = {self.catalog.unit_label(i): i for i in self.catalog.units}
         self._labels = sorted(labels.items(), key=lambda item: -len(item[0]))
+        self._hrefs = {unit: f"/units/{unit_key(unit)}" for unit in labels.values()}
+        # labels by their first two characters: with thousands of units, looking for each label in an
+        # answer costs milliseconds, reading the answer once and trying the labels that start there does not
+        self._by_start: dict[str, list[tuple[int, str]]] = {}
+        for index, (label, _) in enumerate(self._labels):
+            self._by_start.setdefault(label[:2], []).append((index, label))
 
     def find(self, key: str) -> UnitEntry | None:
         """By key (region/code, region/name-digest), or by a code or name that only one unit has."""
@@ -72,7 +79,17 @@ class Units:
     def links(self, *texts: str) -> list[dict[str, str]]:
         """Unit labels that occur in the texts, longest first, with their pages."""
         joined = "\n".join(texts)
-        return [{"text": label, "href": self.ref(unit)["href"]} for label, unit in self._labels if label in joined]
+        if len(self._labels) <= LINK_SCAN_UNITS:
+            found = [index for index, (label, _) in enumerate(self._labels) if label in joined]
+        else:
+            hits: set[int] = {index for index, (label, _) in enumerate(self._labels) if len(label) < 2 and label in joined}
+            by_start = self._by_start
+            for i in range(len(joined) - 1):
+                for index, label in by_start.get(joined[i:i + 2], ()):
+                    if joined.startswith(label, i):
+                        hits.add(index)
+            found = sorted(hits)
+        return [{"text": self._labels[i][0], "href": self._hrefs[self._labels[i][1]]} for i in found]
 
     def detail(self, entry: UnitEntry) -> dict[str, Any]:
         docs = sorted((self.catalog.documents[d] for d in entry.own_documents if d in self.catalog.documents),

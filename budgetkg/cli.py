@@ -172,12 +172,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from budgetkg.ingest.pipeline import derived_is_current, ensure_data, print_progress
+    from budgetkg.ingest.pipeline import ensure_data, is_ready, print_progress
 
     settings: Settings = dataclasses.replace(args.settings, query_workers=args.query_workers or args.settings.query_workers)
     address = f"http://{args.host}:{args.port}/"
     if settings.store_spec == "memory":  # it lives in this process: filled here, served by this process alone
-        if args.workers > 1:
+        if (args.workers or 1) > 1:
             raise CommandError("a memory store lives in one process: serve it with --workers 1, or name a directory")
         from budgetkg.api.app import create_app
 
@@ -189,7 +189,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # a store someone else is writing is served as it stands; only an empty or outdated one is filled first
     try:
         store = open_store(settings.store_spec, read_only=True, settings=settings)
-        ready = not store.is_empty() and derived_is_current(store)
+        ready = is_ready(store)
         store.close()
     except StoreError:
         ready = False
@@ -199,8 +199,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         store.close()
     os.environ.update(settings.environ())  # the server's processes build the same settings from it
     print(f"budgetkg serving {settings.store_spec} at {address}", file=sys.stderr, flush=True)
-    uvicorn.run("budgetkg.api.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="warning")
+    from budgetkg.api.server import run
+
+    run("budgetkg.api.app:create_app", args.host, args.port, args.workers or settings.workers)
     return 0
 
 
@@ -261,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("serve", help="start the web server (chat, SPARQL console and endpoint, export)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    p.add_argument("--workers", type=int, default=1, help="server processes (default 1); they share an on-disk store")
+    p.add_argument("--workers", type=int, default=None,
+                   help="server processes (default: $BUDGETKG_WORKERS or the number of cores); they share an on-disk store")
     p.add_argument("--query-workers", type=int, default=None,
                    help="SPARQL query worker processes per server process (default: $BUDGETKG_QUERY_WORKERS or 2)")
     p.set_defaults(func=cmd_serve)

@@ -53,7 +53,15 @@ class Settings:
     max_question_chars: int = _setting("BUDGETKG_MAX_QUESTION_CHARS", 500, limit=True)
     cors_origins: tuple[str, ...] = _setting("BUDGETKG_CORS_ORIGINS", (), limit=True)
     # the server
+    workers: int = _setting("BUDGETKG_WORKERS", default_factory=lambda: os.cpu_count() or 1)  # uvicorn processes
     query_workers: int = _setting("BUDGETKG_QUERY_WORKERS", 2)
+    # overload: beyond these, 503 with Retry-After at once (README: "Limits")
+    ask_threads: int = _setting("BUDGETKG_ASK_THREADS", 2)  # questions answered at once per server process
+    ask_queue: int = _setting("BUDGETKG_ASK_QUEUE", 64, limit=True)  # questions waiting for a thread, per process
+    sparql_queue: int = _setting("BUDGETKG_SPARQL_QUEUE", 32, limit=True)  # queries waiting for a query worker, per process
+    max_wait_s: float = _setting("BUDGETKG_MAX_WAIT", 1.0, limit=True)  # longest wait for a thread or worker before 503
+    retry_after_s: int = _setting("BUDGETKG_RETRY_AFTER", 2)  # what a 503 tells the client to wait
+    answer_cache: int = _setting("BUDGETKG_ANSWER_CACHE", 4096)  # answers kept per server process (0: none)
     # a remote store (budgetkg/stores/remote.py)
     update_url: str = _setting("BUDGETKG_UPDATE_URL", "")  # "" = derived from the query URL
     gsp_url: str = _setting("BUDGETKG_GSP_URL", "")  # Graph Store Protocol; "" = SPARQL Update
@@ -110,11 +118,12 @@ def _parse(f: dataclasses.Field[Any], raw: str) -> Any:
             return raw
     except ValueError:
         raise SettingsError(f"{f.metadata['env']}={raw!r} is not a number") from None
-    if value <= 0:
+    if value < 0 or (value == 0 and f.name not in _ZERO_ALLOWED):
         raise SettingsError(f"{f.metadata['env']}={raw!r} must be greater than zero")
     return value
 
 
+_ZERO_ALLOWED = {"answer_cache", "ask_queue", "sparql_queue"}  # 0 turns the cache off, or refuses whatever must wait
 DEFAULTS = Settings()
 _active: Settings | None = None
 

@@ -1,6 +1,7 @@
 """ParsedDocument → the quads of its named graph (documents → parsed tables → graph)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -51,6 +52,25 @@ BK = {name: N(t.BK[name]) for name in (
 DIMENSION_PREDICATES = {"measure": BK["measure"], "fund": BK["fundSource"], "exptype": BK["expenditureType"]}
 QB_OBSERVATION, QB_DATASET, QB_SLICE, QB_MEMBER = (N(t.QB.Observation), N(t.QB.dataSet), N(t.QB.Slice), N(t.QB.observation))
 PROV_DERIVED = N(t.PROV.wasDerivedFrom)
+# what refresh_derived reads: concepts (code, scheme, labels, broader), units and their names, the document
+DERIVED_INPUT = {N(SKOS + p) for p in ("altLabel", "inScheme", "notation", "broader")}
+ORGANIZATION, PREF_LABEL = N(t.ORG.Organization), N(SKOS + "prefLabel")
+DERIVED_TYPES = {ORGANIZATION, BK["Document"]}
+# the same terms as N-Quads tokens, for the lines add_fact writes
+P_TYPE, P_SLICE, P_MEMBER = (f"<{p.value}> " for p in (RDF_TYPE, N(t.QB.slice), QB_MEMBER))
+O_OBSERVATION, O_SLICE = f"<{QB_OBSERVATION.value}>", f"<{QB_SLICE.value}>"
+(P_UNIT, P_YEAR, P_PHASE, P_MEASURE, P_DETAIL, P_FUNC, P_ECON, P_PROJECT, P_AMOUNT, P_TABLE, P_LINE, P_PRINTED, P_MONEY,
+ P_PAGE, P_COLUMN, P_ROW) = (f"<{BK[name].value}> " for name in (
+    "unit", "fiscalYear", "phase", "measure", "detail", "functionalSubject", "economicSubject", "project", "amount", "table",
+    "line", "printedAmount", "moneyUnit", "page", "column", "rowLabel"))
+DIMENSION_TOKENS = {dimension: f"<{predicate.value}> " for dimension, predicate in DIMENSION_PREDICATES.items()}
+INTEGER, DECIMAL = f"^^<{XSD}integer>", f"^^<{XSD}decimal>"
+_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]} | {ord("\\"): "\\\\", ord('"'): '\\"', 10: "\\n", 13: "\\r", 9: "\\t"}
+
+
+def escape(value: str) -> str:
+    """A literal's text as N-Quads writes it between quotes."""
+    return value.translate(_ESCAPES)
 _NODES: dict[str, ox.NamedNode] = {}
 
 
@@ -67,8 +87,11 @@ class GraphBuilder:
         self.doc = document
         self.doc_iri = N(t.document_iri(document.sha256))
         self.quads: list[ox.Quad] = []  # quads from the start: converting triples afterwards cost 15% of parsing
+        self.lines: list[str] = []  # the observations' quads, as N-Quads (add_fact)
+        self.graph_tail = f" <{self.doc_iri.value}> .\n"
+        self.candidates: list[tuple] = []  # the figures of units' slices, for the aggregate table
         self.unit_iris: dict[int, ox.NamedNode] = {}
-        self.slices: dict[str, ox.NamedNode] = {}
+        self.slices: dict[str, None] = {}
         self.tables: dict[int, ox.NamedNode] = {}
         self.subject_nodes: dict[tuple[str, str], ox.NamedNode] = {}
         self.project_nodes: dict[int, ox.NamedNode] = {}
@@ -202,52 +225,66 @@ class GraphBuilder:
             add(i, N(t.PROV.wasDerivedFrom), self.doc_iri)
 
     def add_fact(self, fact: Fact, dataset: ox.NamedNode) -> None:
+        """An observation and its slice membership, written as N-Quads lines (a figure is ~15 quads and
+        most of a document's 7,000: making pyoxigraph terms for each cost ~5 µs a quad, the text ~0.3 µs),
+        and the candidate figure the aggregate table reads (query.aggregates)."""
         doc = self.doc
         unit_key = f"{doc.region_code}-{fact.unit.key}"
-        o = N(t.observation_iri(unit_key, fact.year, fact.phase, doc.sha256, fact.table, fact.line, fact.column))
-        quads, g = self.quads, self.doc_iri
-        unit = self.unit(fact.unit)
-        phase = node(t.code("phase", fact.phase).iri)
-        quads += [ox.Quad(o, RDF_TYPE, QB_OBSERVATION, g), ox.Quad(o, QB_DATASET, dataset, g), ox.Quad(o, BK["unit"], unit, g),
-                  ox.Quad(o, BK["fiscalYear"], integer(fact.year), g), ox.Quad(o, BK["phase"], phase, g)]
-        for dimension, predicate in DIMENSION_PREDICATES.items():
-            if dimension in fact.dims:
-                quads.append(ox.Quad(o, predicate, node(fact.dims[dimension].iri), g))
-        for detail in fact.details:
-            quads.append(ox.Quad(o, BK["detail"], node(detail.iri), g))
+        o = t.observation_iri(unit_key, fact.year, fact.phase, doc.sha256, fact.table, fact.line, fact.column)
+        g = self.graph_tail
+        unit = self.unit(fact.unit).value
+        phase = t.code("phase", fact.phase).iri
+        year, line, table = str(fact.year), str(fact.line), self.table(fact.table).value
+        amount = format(fact.amount, "f")
+        s = f"<{o}> "
+        # neither qb:dataSet nor prov:wasDerivedFrom: both would repeat, for each figure, what its graph says
+        # (the document); the document's qb:DataSet lists its slices (qb:slice) instead
+        lines = [f"{s}{P_TYPE}{O_OBSERVATION}{g}", f"{s}{P_UNIT}<{unit}>{g}",
+                 f"{s}{P_YEAR}\"{year}\"{INTEGER}{g}", f"{s}{P_PHASE}<{phase}>{g}"]
+        dims = fact.dims
+        fund = dims["fund"].iri if "fund" in dims else None
+        exptype = dims["exptype"].iri if "exptype" in dims else None
+        for dimension, predicate in DIMENSION_TOKENS.items():
+            if dimension in dims:
+                lines.append(f"{s}{predicate}<{dims[dimension].iri}>{g}")
+        details = [detail.iri for detail in fact.details]
+        for detail in details:
+            lines.append(f"{s}{P_DETAIL}<{detail}>{g}")
         if fact.subject is not None:
-            predicate = BK["functionalSubject"] if fact.subject.scheme == "func" else BK["economicSubject"]
-            quads.append(ox.Quad(o, predicate, self.subject_iri(fact.subject), g))
+            predicate = P_FUNC if fact.subject.scheme == "func" else P_ECON
+            lines.append(f"{s}{predicate}<{self.subject_iri(fact.subject).value}>{g}")
         if fact.project is not None:
-            quads.append(ox.Quad(o, BK["project"], self.project_iri(fact.project), g))
-        quads += [ox.Quad(o, BK["amount"], decimal(fact.amount), g),
-                  ox.Quad(o, BK["table"], self.table(fact.table), g),
-                  ox.Quad(o, BK["line"], integer(fact.line), g),
-                  ox.Quad(o, PROV_DERIVED, self.doc_iri, g)]
+            lines.append(f"{s}{P_PROJECT}<{self.project_iri(fact.project).value}>{g}")
+        lines += [f"{s}{P_AMOUNT}\"{amount}\"{DECIMAL}{g}", f"{s}{P_TABLE}<{table}>{g}", f"{s}{P_LINE}\"{line}\"{INTEGER}{g}"]
+        printed = money = None
         if fact.money != "万元" and fact.printed is not None:  # the figure as printed, in its own unit
-            quads += [ox.Quad(o, BK["printedAmount"], decimal(fact.printed), g),
-                      ox.Quad(o, BK["moneyUnit"], node(t.money_units()[fact.money].iri), g)]
+            printed, money = format(fact.printed, "f"), t.money_units()[fact.money].iri
+            lines += [f"{s}{P_PRINTED}\"{printed}\"{DECIMAL}{g}", f"{s}{P_MONEY}<{money}>{g}"]
         if fact.page is not None:
-            quads.append(ox.Quad(o, BK["page"], integer(fact.page), g))
+            lines.append(f"{s}{P_PAGE}\"{fact.page}\"{INTEGER}{g}")
         if fact.column_label:
-            quads.append(ox.Quad(o, BK["column"], text(fact.column_label), g))
+            lines.append(f"{s}{P_COLUMN}\"{escape(fact.column_label)}\"@zh{g}")
         if fact.row_label:
-            quads.append(ox.Quad(o, BK["rowLabel"], text(fact.row_label), g))
+            lines.append(f"{s}{P_ROW}\"{escape(fact.row_label)}\"@zh{g}")
         # the slice fixes unit (or project), subject, phase and measure: a look-up reads only its members
-        measure = fact.dims["measure"]
+        measure = dims["measure"]
         if fact.project is not None:
             base = self.project_iri(fact.project).value
         elif fact.subject is not None:
-            base = f"{unit.value}/{fact.subject.scheme}/{fact.subject.code}"
+            base = f"{unit}/{fact.subject.scheme}/{fact.subject.code}"
         else:
-            base = unit.value
+            base = unit
         slice_iri = t.slice_iri(base, fact.phase, measure.notation)
-        slice_ = self.slices.get(slice_iri)
-        if slice_ is None:
-            slice_ = self.slices[slice_iri] = N(slice_iri)
-            quads += [ox.Quad(slice_, RDF_TYPE, QB_SLICE, g), ox.Quad(slice_, BK["unit"], unit, g),
-                      ox.Quad(slice_, BK["phase"], phase, g), ox.Quad(slice_, BK["measure"], node(measure.iri), g)]
-        quads.append(ox.Quad(slice_, QB_MEMBER, o, g))
+        if slice_iri not in self.slices:
+            self.slices[slice_iri] = None
+            sl = f"<{slice_iri}> "
+            lines += [f"{sl}{P_TYPE}{O_SLICE}{g}", f"{sl}{P_UNIT}<{unit}>{g}", f"{sl}{P_PHASE}<{phase}>{g}",
+                      f"{sl}{P_MEASURE}<{measure.iri}>{g}", f"<{dataset.value}> {P_SLICE}<{slice_iri}>{g}"]
+        lines.append(f"<{slice_iri}> {P_MEMBER}<{o}>{g}")
+        self.lines += lines
+        if fact.project is None:
+            self.candidates.append((slice_iri, unit, o, fact.year, amount, table, fact.line, fund, exptype,
+                                    frozenset(details), printed, money))
 
     def table(self, number: int) -> ox.NamedNode:
         found = self.tables.get(number)
@@ -380,7 +417,35 @@ def _first_number(value: str) -> Decimal | None:
     return Decimal(match.group()) if match else None
 
 
-def document_quads(document: ParsedDocument) -> tuple[str, list[ox.Quad]]:
+@dataclass
+class DocumentGraph:
+    """A document's named graph as N-Quads, how many quads, and its units' candidate figures."""
+
+    graph: str
+    nquads: bytes
+    count: int
+    candidates: list[tuple]  # (slice, unit, observation, year, amount, table, line, fund, exptype, details, printed, money)
+    facts: dict[str, str | None]  # the document's phase, kind and unit, as the catalog reads them
+    derived: bytes = b""  # N-Quads of what ingest.pipeline.refresh_derived reads (concepts, units, the document)
+
+    def quads(self) -> list[ox.Quad]:
+        return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
+
+
+def document_graph(document: ParsedDocument) -> DocumentGraph:
     builder = GraphBuilder(document)
-    graph = builder.doc_iri
-    return graph.value, list(dict.fromkeys(builder.build()))  # a unit or subject named twice is stated once
+    quads = list(dict.fromkeys(builder.build()))  # a unit or subject named twice is stated once
+    lines = list(dict.fromkeys(builder.lines))
+    data = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b"") + "".join(lines).encode()
+    facts = {"phase": t.code("phase", document.phase).iri, "kind": DOCUMENT_KINDS[(document.kind, document.phase)],
+             "unit": builder.unit(document.unit).value}
+    derived = [q for q in quads if q.predicate in DERIVED_INPUT or (q.predicate == RDF_TYPE and q.object in DERIVED_TYPES)]
+    units = {q.subject for q in derived if q.predicate == RDF_TYPE and q.object == ORGANIZATION}
+    derived += [q for q in quads if q.predicate == PREF_LABEL and q.subject in units]
+    return DocumentGraph(builder.doc_iri.value, data, len(quads) + len(lines), builder.candidates, facts,
+                         ox.serialize(derived, format=ox.RdfFormat.N_QUADS) if derived else b"")
+
+
+def document_quads(document: ParsedDocument) -> tuple[str, list[ox.Quad]]:
+    built = document_graph(document)
+    return built.graph, built.quads()

@@ -81,6 +81,7 @@ class Catalog:
         self.regions: dict[str, str] = {}  # region name (without 市) → region IRI with documents
         self._table_titles: dict[str, str] = {}
         self._unit_names: dict[str, set[str]] | None = None
+        self.generation = self._generation()  # the store's bk:generation (None: written before generations)
         key = self._cache_key()
         state = cache.read("catalog", key) if key else None
         if state is None:
@@ -152,11 +153,14 @@ class Catalog:
             self.terms.setdefault(t.normalize(row["name"]), row["name"])
 
     # ------------------------------------------------------------ cache
-    def _cache_key(self) -> str | None:
+    def _generation(self) -> str | None:
         rows = self.store.select(f"SELECT ?v WHERE {{ GRAPH <{t.DERIVED_GRAPH}> {{ <{t.DERIVED_GRAPH}> <{t.BK.generation}> ?v }} }}").rows
-        if not rows:
+        return rows[0][0].value if rows else None
+
+    def _cache_key(self) -> str | None:
+        if self.generation is None:
             return None  # written before generations were recorded: read from the graph every time
-        return cache.digest(rows[0][0].value, Path(__file__).read_bytes())
+        return cache.digest(self.generation, Path(__file__).read_bytes())
 
     # ------------------------------------------------------------ tables, read when first cited
     def table(self, iri: str | None) -> tuple[int, str]:

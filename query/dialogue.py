@@ -35,17 +35,26 @@ class Sessions:
                 self._last.popitem(last=False)
 
 
+def borrows_context(u: Understanding) -> bool:
+    """Whether `follow_up` may complete the question from the one before (else it is answered alone,
+    whatever the session asked: query.answer_cache relies on this)."""
+    if not BUDGET_QUESTION.search(u.text) and not u.follow_up:
+        return False
+    asks_little = not (u.dims or u.subjects or u.projects or u.terms)
+    intent = REGISTRY.get(u.intent or "")
+    names_units = bool(u.units or u.members)  # "柳州市政府各驻外机构": units chosen by words are named too
+    return bool(u.follow_up or (asks_little and not names_units) or (not names_units and intent is not None and intent.about_units))
+
+
 def follow_up(u: Understanding, previous: Understanding, relocate: Callable[[list[str], str], list[str]]) -> Understanding:
     """The question completed from the previous one when it is a follow-up: “那长沙呢” (another
     region's unit of the same name), “决算呢” (the same figure), “它的上级部门” (the same units).
     `relocate` finds the units of another region that go by the same name."""
+    if not borrows_context(u):
+        return u
     asks_little = not (u.dims or u.subjects or u.projects or u.terms)
-    if not BUDGET_QUESTION.search(u.text) and not u.follow_up:
-        return u
     intent = REGISTRY.get(u.intent or "")
-    names_units = bool(u.units or u.members)  # "柳州市政府各驻外机构": units chosen by words are named too
-    if not (u.follow_up or (asks_little and not names_units) or (not names_units and intent is not None and intent.about_units)):
-        return u
+    names_units = bool(u.units or u.members)
     merged = replace(u)
     if not names_units and not u.unknown_region:
         merged.units = list(previous.units)

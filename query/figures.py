@@ -130,15 +130,20 @@ def read(store: Store, query: str) -> list[Figure]:
     return list(found.values())
 
 
+def measures(wanted: Wanted) -> list[str]:
+    """The measures looked for, in turn: a total (预算总额) is else read from the 合计 of 支出 or 收入."""
+    found = [wanted.measure]
+    if wanted.measure.endswith("expenditure-total"):
+        found.append(str(t.ID["measure-expenditure"]))
+    if wanted.measure.endswith("income-total"):
+        found.append(str(t.ID["measure-income"]))
+    return found
+
+
 def find(store: Store, catalog: Catalog, wanted: Wanted, units: list[str], phase: str, subject: str | None = None,
          project: str | None = None, sparql: list[str] | None = None) -> dict[str, Figure]:
     """Per unit, its figure of the phase (of a subject or a project, if given) of the latest year
     disclosed or the year asked; the SPARQL run is appended to `sparql`."""
-    measures = [wanted.measure]
-    if wanted.measure.endswith("expenditure-total"):
-        measures.append(str(t.ID["measure-expenditure"]))
-    if wanted.measure.endswith("income-total"):
-        measures.append(str(t.ID["measure-income"]))
     if project:
         bases = {project: units[0]}
     elif subject:
@@ -152,7 +157,7 @@ def find(store: Store, catalog: Catalog, wanted: Wanted, units: list[str], phase
     # holds every year of every document that names it (dozens at 10,000 documents)
     latest = [] if project else latest_documents(catalog, wanted, units, phase)
     searches = [latest] if latest and wanted.kind else [latest, None] if latest else [None]  # a kind asked is never widened
-    for documents, measure in ((d, m) for d in searches for m in measures):
+    for documents, measure in ((d, m) for d in searches for m in measures(wanted)):
         notation = t.codes()[measure].notation
         slices = [t.slice_iri(base, phase, notation) for base, unit in bases.items() if unit not in best]
         if not slices:

@@ -198,6 +198,7 @@ def load(store: Store, graph: str | None = None) -> ObservationSet:
     for row in sorted(result.rows, key=lambda r: _value(r[1])):
         values = {name: tuple(sorted(set(cell.value.split(SEPARATOR)))) for name, cell in zip(PROPERTIES.values(), row[2:])
                   if cell is not None and cell.value}
+        values.setdefault("document", (_value(row[0]),))  # a figure's document is its graph (ingest.graph writes no prov:wasDerivedFrom)
         observations.append(Observation(_value(row[1]), _value(row[0]), values))
 
     units = load_units(store)

@@ -147,9 +147,13 @@ def test_one_concept_per_code_with_document_labels(corpus_store):
 
 def test_every_observation_has_provenance(corpus_store):
     missing = corpus_store.select(SPARQL_PREFIXES + """
-        SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation
-          FILTER NOT EXISTS { ?o bk:line ?l ; bk:table/dcterms:title ?tt ; prov:wasDerivedFrom/bk:sourceFile ?f } }""").rows
+        SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?o a qb:Observation }
+          FILTER NOT EXISTS { GRAPH ?g { ?o bk:line ?l ; bk:table ?table . ?table dcterms:title ?tt ; dcterms:isPartOf ?g .
+                                         ?g bk:sourceFile ?f } } }""").rows
     assert int(missing[0][0].value) == 0
+    # the document is the graph: no figure repeats it (nor its qb:DataSet, which lists the slices)
+    assert not corpus_store.ask(SPARQL_PREFIXES + "ASK { ?o a qb:Observation ; prov:wasDerivedFrom ?d }")
+    assert corpus_store.ask(SPARQL_PREFIXES + "ASK { GRAPH ?g { ?d a qb:DataSet ; qb:slice ?s . ?s qb:observation ?o } }")
 
 
 def test_observation_iris_are_readable_and_unique(corpus_store):

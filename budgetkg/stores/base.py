@@ -106,6 +106,10 @@ class Store(Protocol):
         """The answer to a query as chunks of bytes in the media type `accept` (SPARQL JSON results
         or N-Triples); raises StoreTimeout when `timeout_s` passes without an answer."""
 
+    def sidecar(self) -> Path | None:
+        """A directory kept with the store for files budgetkg derives from it (the aggregate table,
+        query.aggregates), or None when the store has no directory of its own (memory, remote)."""
+
     def flush(self) -> None:
         """Make what was written visible to processes that open the store afterwards."""
 

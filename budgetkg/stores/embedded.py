@@ -145,6 +145,10 @@ class EmbeddedStore:
         else:
             yield iter([result.serialize(format=_RESULT_MEDIA.get(accept, ox.QueryResultsFormat.JSON))])
 
+    def sidecar(self) -> Path | None:
+        # inside the RocksDB directory, which ignores files it did not write: moved and removed with the store
+        return self.path / "budgetkg" if self.path is not None else None
+
     def flush(self) -> None:
         if self.path is not None and not self.read_only:
             self._store.flush()

@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -256,6 +257,9 @@ class RemoteStore:
             raise StoreTimeout(f"{self.url}: no answer within {timeout_s:g} s") from error
         except httpx.HTTPError as error:
             raise StoreError(f"{self.url}: {error}") from error
+
+    def sidecar(self) -> Path | None:
+        return None
 
     def flush(self) -> None:
         pass  # every request is complete when it returns
