@@ -60,6 +60,8 @@ _FILLER = re.compile(r"单位|部门|总|共计|合计|总计|安排|的|为|是
 _TRAILING = re.compile(r"(?:为|是|共|共计)?(?:年初预算|预算数|预算|决算数|决算|执行数|支出决算)?(?:为|是)?$")
 # a level's name may hold a bracketed word of its own: 政府办公厅（室）及相关机构事务（款）
 _PATH = re.compile(r"((?:[^（(）)，。；]|[（(][^类款项（()）]{1,3}[）)])+?)[（(](?:\d{1,3})?(类|款|项)[）)]")
+PURCHASE_KINDS = {"货物": "goods", "工程": "works", "服务": "services"}
+PURCHASE_DETAILS = {"centralized", "decentralized", "goods", "services", "works"}
 _REASON = re.compile(r"^[^。]*?(?:主要原因|原因)(?:是|为|如下)?[:：]?(?P<reason>[^。]+)")
 
 
@@ -123,10 +125,13 @@ class ClaimReader:
             self.doc.absences.append(Absence(squeeze(absence.group()), self.text.line_at(sentence.start)))
         position = 0
         topic: Topic | None = None
+        whole: Topic | None = None  # after "其中", what the parts named next are parts of
         for clause_match in _CLAUSE_END.finditer(sentence.text + "，"):
             clause = sentence.text[position:clause_match.start()]
             offset = sentence.start + position
             position = clause_match.end()
+            if whole is None and clause.lstrip().startswith("其中") and sentence.topic is not None:
+                whole = sentence.topic
             if clause.lstrip().startswith("占"):
                 # "占支出总预算75.81%": the share of the figure just stated in something else, not a new subject
                 share = _SHARE_OF.match(clause.strip())
@@ -144,6 +149,8 @@ class ClaimReader:
             head = bare[:first.start()] if first else bare
             head = head[:compared.start()] if (compared := _COMPARISON.search(head)) else head
             named = self.topic(head)
+            if named is not None and whole is not None:
+                named = _part_of(whole, named)
             if named is not None:
                 topic = named
             elif topic is None and previous is not None and previous.topic is not None and \
@@ -256,6 +263,14 @@ class ClaimReader:
                 details.append(item)
             else:
                 dims = merge(dims, {item.dimension: item})
+        measure = dims.get("measure")
+        if "采购" in label and (measure is None or measure.notation in GENERAL_MEASURES) and \
+                (dims or any(d.notation in PURCHASE_DETAILS for d in details)):
+            # "政府集中采购预算", "一般公共预算安排采购支出预算": 政府采购 (or a part of it), not 支出
+            dims = {**dims, "measure": code("measure", "procurement")}
+        if dims.get("measure") == code("measure", "procurement") and not details:
+            # "政府采购工程预算": the kind of purchase said without 类 (货物类 is the vocabulary's word)
+            details = [code("detail", notation) for word, notation in PURCHASE_KINDS.items() if word in label][:1]
         # mostly the vocabulary's words: "按支出功能分类科目划分" is a heading, not 支出
         covered = sum(end - start for start, end, _ in found)
         rest = _FILLER.sub("", normalize(label))
@@ -345,6 +360,15 @@ class ClaimReader:
             if self._info not in self.doc.tables:
                 self.doc.tables.append(self._info)
         return self._info
+
+
+def _part_of(whole: Topic, part: Topic) -> Topic:
+    """What "X万元，其中：基本支出Y万元" states: Y is the 基本支出 of X.  The part keeps every dimension it
+    names and takes the others (the subject, the type, the fund) from the whole."""
+    if part.subject is not None and whole.subject is not None or part.project is not None:
+        return part  # a subject (or project) within a subject: the part's own path says where it is
+    dims = {**{k: v for k, v in whole.dims.items() if k != "measure" or "measure" not in part.dims}, **part.dims}
+    return Topic(part.label, dims, part.subject or whole.subject, whole.project, tuple(dict.fromkeys(whole.details + part.details)))
 
 
 class TextLike:  # the narrative's joined text with line numbers (narrative.Text)
