@@ -17,10 +17,11 @@ from time import perf_counter
 from budgetkg.query.audit import rules as _rules  # noqa: F401 (declares the rules)
 from budgetkg.query.audit.evidence import gather
 from budgetkg.query.audit.findings import AuditReport, Finding, Place
-from budgetkg.query.audit.registry import RULES
+from budgetkg.query.audit.registry import RULES, Rule
 from budgetkg.stores import Store
 
 MAX_PLACES = 10
+__all__ = ["RULES", "AuditReport", "Finding", "Place", "Rule", "UnknownRule", "audit", "default_rules"]
 
 
 class UnknownRule(ValueError):

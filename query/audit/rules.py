@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import canonical
-from budgetkg.query.audit.evidence import Evidence
+from budgetkg.query.audit.evidence import Evidence, notation
 from budgetkg.query.audit.findings import Finding, Place
 from budgetkg.query.audit.registry import rule
 from budgetkg.query.check import Cell, D, Discrepancy
@@ -215,9 +215,8 @@ def _pct(value: Decimal) -> str:
 def _stated_elsewhere(evidence: Evidence, row: dict, amount: Decimal | None) -> list[Decimal]:
     """Other amounts the document gives for what a change is about (its unit, year, measure, fund, type,
     subject and project): the heading's "住房公积金（01项）208.8万元" beside "2026年预算安排201.50万元"."""
-    catalog = evidence.catalog
     wanted = (row["unit"], row["fiscalYear"], row["measure"], row["fundSource"], row["expenditureType"],
-              catalog.notation(row["functionalSubject"]), catalog.notation(row["economicSubject"]), row["project"])
+              notation(row["functionalSubject"]), notation(row["economicSubject"]), row["project"])
     found = set()
     for cell in evidence.by_graph.get(row["doc"] or "", ()):
         key = cell.key
@@ -365,7 +364,7 @@ def previous_year(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
 @rule("department-units", "a department's figures equal its units' own documents: each unit's rows, and the sum of all")
 def department_units(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
     children: dict[str, list[str]] = defaultdict(list)
-    for unit in evidence.catalog.units.values():
+    for unit in evidence.units.values():
         if unit.parent and unit.parent != unit.iri:
             children[unit.parent].append(unit.iri)
     own = {(d.unit, d.year, d.phase): d for d in evidence.documents.values() if d.kind == "单位"}
@@ -492,16 +491,16 @@ def code_name(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
         documents = Counter({name: len(where) for name, where in names.items()})
         common, count = documents.most_common(1)[0]
         for name, where in names.items():
-            cell = next(iter(where.values()))
-            checked["code-name"] += 1
+            checked["code-name"] += len(where)
             if scheme == "func" and len(code) == 3 and code in official:
                 if name != official[code] and t.normalize(official[code]) not in name:
-                    yield Finding("code-name", "warning", f"功能分类 {code} is printed “{name}”, its name is “{official[code]}”",
-                                  (evidence.place(cell),), _unit_of(cell))
+                    yield from (Finding("code-name", "warning", f"功能分类 {code} is printed “{name}”, its name is “{official[code]}”",
+                                        (evidence.place(cell),), _unit_of(cell)) for cell in where.values())
                 continue
             if count >= 2 and documents[name] < count and not (common in name or name in common):
-                yield Finding("code-name", "hint", f"{'功能' if scheme == 'func' else '经济'}分类 {code} is printed “{name}”, "
-                              f"{count} other documents print “{common}”", (evidence.place(cell),), _unit_of(cell))
+                yield from (Finding("code-name", "hint", f"{'功能' if scheme == 'func' else '经济'}分类 {code} is printed “{name}”, "
+                                    f"{count} other documents print “{common}”", (evidence.place(cell),), _unit_of(cell))
+                            for cell in where.values())
 
 
 @rule("code-unknown", "a 功能分类 code belongs to a 类 of the national list and has 3, 5 or 7 digits")
