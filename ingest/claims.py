@@ -83,6 +83,7 @@ class Sentence:
     topic: Topic | None = None
     amounts: list[tuple[int, Decimal, str, int]] = field(default_factory=list)  # offset, value, phase, year
     change: Decimal | None = None
+    basis: str | None = None  # what the change is measured against: last year's 预算 (budget) or 决算/执行数 (final)
     rate: Decimal | None = None
     previous: Decimal | None = None
     budget: Decimal | None = None
@@ -165,7 +166,7 @@ class ClaimReader:
                 # a second subject in one sentence ("其中：基本支出…，项目支出…") is its own claim
                 self.emit(sentence, None)
                 sentence.topic, sentence.amounts = topic, []
-                sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = None
+                sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = sentence.basis = None
                 sentence.execution_rate, sentence.shares = None, []
             self.read_clause(sentence, clause, offset)
         if sentence.topic is None and topic is not None and not sentence.amounts:
@@ -187,6 +188,8 @@ class ClaimReader:
         if compared and re.match(r"^(?:比|较)(?:年初)?预算", clause):
             return  # "比预算减少5.98万元": 决算 against this year's budget, not a change from last year
         if compared or (rate_match and verb):
+            if compared and sentence.basis is None:
+                sentence.basis = self.phase_of(clause)
             if _FLAT.search(clause) and verb is None:
                 sentence.change = Decimal(0)
                 if sentence.rate is None:
@@ -333,7 +336,8 @@ class ClaimReader:
             if change is None and current is not None and sentence.previous is not None:
                 change = current - sentence.previous
             self.doc.changes.append(Change(self.doc.unit, topic.label, {k: v for k, v in topic.dims.items() if k != "phase"},
-                                           topic.subject, current, change, sentence.rate, sentence.previous, reason, line))
+                                           topic.subject, current, change, sentence.rate, sentence.previous, reason, line,
+                                           sentence.basis))
         for offset, of, rate, value in sentence.shares:
             whole = self.topic(of) if of else (sentence.first if sentence.first is not topic else None)
             of = of or (whole.label if whole else "")

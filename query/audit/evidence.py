@@ -49,7 +49,7 @@ KEEP = ("table", "printed", "page")  # what a cached observation keeps beside it
 FIELDS = {str(t.BK[p]): p for p in ("unit", "fiscalYear", "line", "measure", "fundSource", "expenditureType",
                                      "functionalSubject", "economicSubject", "project", "amount", "change", "changeRate",
                                      "previousAmount", "budgetAmount", "finalAmount", "executionRate", "shareRate",
-                                     "ofLabel", "of", "phase")}
+                                     "ofLabel", "of", "phase", "basisPhase")}
 FIELDS[RDFS_LABEL] = "label"
 WHOLE = {str(t.BK.measure): "measure", str(t.BK.fundSource): "fund", str(t.BK.expenditureType): "exptype"}
 

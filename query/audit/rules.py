@@ -340,7 +340,7 @@ def final_budget(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
                               cell.amount - other.amount)
 
 
-@rule("previous-year", "a figure the text gives for last year equals last year's document")
+@rule("previous-year", "last year's figure the text gives or implies (比上年 ±) equals last year's document")
 def previous_year(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
     for graph, cells in evidence.by_graph.items():
         document = evidence.documents.get(graph)
@@ -349,7 +349,7 @@ def previous_year(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
         for cell in cells:
             if cell.table != 0 or cell.key[D["year"]] != document.year - 1:
                 continue
-            matches = [c for c in evidence.by_key.get(cell.key, ()) if c.graph != graph and c.table > 0]
+            matches = [c for c in evidence.by_key.get(cell.key, ()) if c.graph != graph]
             if not matches:
                 continue
             checked["previous-year"] += 1
@@ -359,6 +359,41 @@ def previous_year(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
                               f"{cell.row}: the text gives {_fmt(cell.amount)} 万元 for {document.year - 1}, "
                               f"that year's document prints {_fmt(other.amount)} 万元",
                               (evidence.place(cell), evidence.place(other)), _unit_of(cell), cell.amount - other.amount)
+    yield from _implied_previous(evidence, checked)
+
+
+def _implied_previous(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
+    """"收入预算27,807.61万元，比2025年预算增加27.45万元" says 2025's was 27,780.16: last year's documents
+    (their tables or their text, any phase: 比上年 may mean last year's 预算 or its 决算) should print it."""
+    index: dict[tuple, list[Cell]] = defaultdict(list)  # (unit, year, measure, fund, type, subject, project) → figures
+    for cell in evidence.cells:
+        key = cell.key
+        if not key[D["details"]]:
+            index[(key[D["unit"]], key[D["year"]], key[D["measure"]], key[D["fund"]], key[D["exptype"]], key[D["func"]],
+                   key[D["econ"]], key[D["project"]])].append(cell)
+    for row in evidence.changes:
+        amount, change, previous = _decimal(row["amount"]), _decimal(row["change"]), _decimal(row["previousAmount"])
+        document = evidence.documents.get(row["doc"] or "")
+        if document is None or amount is None or (change is None and previous is None):
+            continue
+        implied = previous if previous is not None else amount - change  # type: ignore[operator]
+        slack = _half(implied) if previous is not None else _half(amount) + _half(change)  # type: ignore[arg-type]
+        year = int(row["fiscalYear"] or document.year) - 1
+        key = (row["unit"], year, row["measure"], row["fundSource"], row["expenditureType"], notation(row["functionalSubject"]),
+               notation(row["economicSubject"]), row["project"])
+        matches = [c for c in index.get(key, ()) if c.graph != document.iri
+                   and (row["basisPhase"] is None or c.key[D["phase"]] == row["basisPhase"])]
+        if not matches:
+            continue
+        checked["previous-year"] += 1
+        if not any(abs(c.amount - implied) <= slack + evidence.resolution(c) for c in matches):
+            other = min(matches, key=lambda c: abs(c.amount - implied))
+            label = row["label"] or ""
+            yield Finding("previous-year", "warning",
+                          f"{label}: {_fmt(amount)} 万元 and a change of {_fmt(amount - implied)} 万元 put {year} at "
+                          f"{_fmt(implied)} 万元, that year's document prints {_fmt(other.amount)} 万元",
+                          (_narrative_place(evidence, row, amount, label), evidence.place(other)), row["unit"] or "",
+                          implied - other.amount)
 
 
 @rule("department-units", "a department's figures equal its units' own documents: each unit's rows, and the sum of all")
