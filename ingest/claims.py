@@ -62,6 +62,7 @@ _TRAILING = re.compile(r"(?:为|是|共|共计)?(?:年初预算|预算数|预算
 _PATH = re.compile(r"((?:[^（(）)，。；]|[（(][^类款项（()）]{1,3}[）)])+?)[（(](?:\d{1,3})?(类|款|项)[）)]")
 PURCHASE_KINDS = {"货物": "goods", "工程": "works", "服务": "services"}
 PURCHASE_DETAILS = {"centralized", "decentralized", "goods", "services", "works"}
+_INVOLVES = re.compile(r"^\s*(?:共|合计|总计)?涉及")
 _REASON = re.compile(r"^[^。]*?(?:主要原因|原因)(?:是|为|如下)?[:：]?(?P<reason>[^。]+)")
 
 
@@ -91,6 +92,7 @@ class Sentence:
     execution_rate: Decimal | None = None
     shares: list[tuple[int, str, Decimal | None, Decimal]] = field(default_factory=list)  # offset, of what, %, of this amount
     first: Topic | None = None  # what the sentence began with: the whole of an unqualified "占71.10%"
+    whole: Topic | None = None  # after "其中": what the parts named next are parts of
 
 
 class ClaimReader:
@@ -126,13 +128,14 @@ class ClaimReader:
             self.doc.absences.append(Absence(squeeze(absence.group()), self.text.line_at(sentence.start)))
         position = 0
         topic: Topic | None = None
-        whole: Topic | None = None  # after "其中", what the parts named next are parts of
+        whole: Topic | None = None  # after "其中", what the parts named next are parts of (the sentence's, or the one before's)
         for clause_match in _CLAUSE_END.finditer(sentence.text + "，"):
             clause = sentence.text[position:clause_match.start()]
             offset = sentence.start + position
             position = clause_match.end()
-            if whole is None and clause.lstrip().startswith("其中") and sentence.topic is not None:
-                whole = sentence.topic
+            if whole is None and clause.lstrip().startswith("其中"):
+                whole = sentence.topic or (previous.topic if previous is not None and not sentence.amounts else None)
+                sentence.whole = whole
             if clause.lstrip().startswith("占"):
                 # "占支出总预算75.81%": the share of the figure just stated in something else, not a new subject
                 share = _SHARE_OF.match(clause.strip())
@@ -146,6 +149,8 @@ class ClaimReader:
                     sentence.first = sentence.first or named
                 continue
             bare = _NUMBERING.sub("", clause)
+            if _INVOLVES.match(bare):
+                continue  # "3个项目实行了绩效目标管理，涉及一般公共预算当年财政拨款202.19万元": the projects' money
             first = _FIGURE.search(bare)
             head = bare[:first.start()] if first else bare
             head = head[:compared.start()] if (compared := _COMPARISON.search(head)) else head
@@ -329,7 +334,9 @@ class ClaimReader:
             self.reader.fact(value, topic.project.unit if topic.project else self.doc.unit, dims, topic.details, self.info(),
                              self.text.line_at(offset), offset, "正文", f"{topic.label}（正文）", subject=topic.subject,
                              project=topic.project, year=year)
-        current = next((v for _, v, _, year in sentence.amounts if year == self.doc.year), None)
+        # this year's figure: in a 决算 its 决算 ("年初预算为53.53万元，支出决算为54.88万元，较2023年度决算数减少…")
+        this_year = [(v, phase) for _, v, phase, year in sentence.amounts if year == self.doc.year]
+        current = next((v for v, phase in this_year if phase == self.doc.phase), this_year[0][0] if this_year else None)
         reason = self.reason(sentence, end)
         if sentence.change is not None or sentence.rate is not None:
             change = sentence.change
@@ -339,7 +346,7 @@ class ClaimReader:
                                            topic.subject, current, change, sentence.rate, sentence.previous, reason, line,
                                            sentence.basis))
         for offset, of, rate, value in sentence.shares:
-            whole = self.topic(of) if of else (sentence.first if sentence.first is not topic else None)
+            whole = self.topic(of) if of else (sentence.whole or (sentence.first if sentence.first is not topic else None))
             of = of or (whole.label if whole else "")
             if rate is not None:
                 self.doc.shares.append(Share(self.doc.unit, topic.label, {k: v for k, v in topic.dims.items() if k != "phase"},

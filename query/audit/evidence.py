@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -45,6 +46,8 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT_TITLE = "http://purl.org/dc/terms/title"
 # an observation's properties: those observations.load reads, and the figure as printed and its page
 OBSERVATION = {**observations.PROPERTIES, str(t.BK.printedAmount): "printed", str(t.BK.page): "page"}
+OBSERVATION_COLUMN = str(t.BK.column)
+COUNT_COLUMN = re.compile(r"数量|人数|个数|户数|次数")  # columns of counts
 KEEP = ("table", "printed", "page")  # what a cached observation keeps beside its cell's key
 FIELDS = {str(t.BK[p]): p for p in ("unit", "fiscalYear", "line", "measure", "fundSource", "expenditureType",
                                      "functionalSubject", "economicSubject", "project", "amount", "change", "changeRate",
@@ -104,7 +107,7 @@ class Evidence:
     decimals: dict[tuple[str, int], int] = field(default_factory=dict)  # (graph, table) → decimals its figures print
     by_graph: dict[str, list[Cell]] = field(default_factory=dict)
     by_key: dict[tuple, list[Cell]] = field(default_factory=dict)  # every figure by its key, across documents
-    read: int = 0  # documents read from the store (the others came from the cache)
+    read: int = 0  # documents read from the store in this process (the others were kept, or read by workers)
 
     def place(self, cell: Cell) -> Place:
         page = cell.obs.one("page")
@@ -196,6 +199,8 @@ def from_quads(graph: str, quads: Iterable[ox.Quad]) -> DocumentEvidence | None:
     found = []
     for o in types[str(t.QB.Observation)]:
         properties = subjects[o]
+        if any(COUNT_COLUMN.search(column) for column in properties.get(OBSERVATION_COLUMN, ())):
+            continue  # 购买数量 beside 购买金额: a count, not money, though read as a figure of the same key
         found.append(observations.Observation(o, graph, {name: tuple(sorted(set(properties[iri])))
                                                          for iri, name in OBSERVATION.items() if properties.get(iri)}))
     found.sort(key=lambda obs: obs.iri)
@@ -308,18 +313,53 @@ def documents_of(store: Store) -> list[str]:
 
 
 # ---------------------------------------------------------------- every document
+def _read_graphs(spec: str, graphs: list[str], active: settings.Settings) -> None:
+    """In a worker process: read these documents from the store (opened read-only) and keep their evidence."""
+    from budgetkg.stores import open_store
+
+    settings.activate(active)
+    store = open_store(spec, read_only=True, settings=active)
+    for graph in graphs:
+        document_evidence(store, graph)
+    store.close()
+
+
+def _read_in_processes(store: Store, graphs: list[str]) -> None:
+    """Documents without kept evidence, read by as many processes as there are cores (an on-disk store
+    only: several processes can open it; reading 1,000 documents takes minutes in one)."""
+    jobs = min(os.cpu_count() or 1, 4)
+    if store.kind != "disk" or jobs < 2 or len(graphs) < 20:
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    store.flush()
+    chunks = [graphs[i::jobs * 4] for i in range(jobs * 4)]
+    # spawn, not fork: this process holds the store open, with RocksDB threads a fork would copy mid-lock
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for done in [pool.submit(_read_graphs, store.spec, chunk, settings.active()) for chunk in chunks if chunk]:
+            try:
+                done.result()
+            except Exception:  # what a worker could not read is read here, one by one
+                pass
+
+
 def gather(store: Store) -> Evidence:
     units = observations.load_units(store)
+    graphs = documents_of(store)
+    missing = [g for g in graphs if not _file(g).exists()]
+    if missing:
+        _read_in_processes(store, missing)
     parts: list[DocumentEvidence] = []
     read = 0
-    for graph in documents_of(store):
+    for graph in graphs:
         cached = _recall(graph)
         if cached is None:
             read += 1
             cached = document_evidence(store, graph)
         if cached is not None:
             parts.append(cached)
-    if read:
+    if missing:
         _prune()
     reconciled = CheckResult()
     evidence = Evidence(store, units, [], reconciled, {}, [], [], [], {}, {}, read=read)
