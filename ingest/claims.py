@@ -134,7 +134,10 @@ class ClaimReader:
             offset = sentence.start + position
             position = clause_match.end()
             if whole is None and clause.lstrip().startswith("其中"):
-                whole = sentence.topic or (previous.topic if previous is not None and not sentence.amounts else None)
+                # "…万元。其中，基本支出…" (the sentence opens with it): parts of what the sentence before was about;
+                # not after a heading of its own ("按政府采购项目类型划分，其中：货物类…")
+                opens = offset == sentence.start
+                whole = sentence.topic or (previous.topic if previous is not None and opens else None)
                 sentence.whole = whole
             if clause.lstrip().startswith("占"):
                 # "占支出总预算75.81%": the share of the figure just stated in something else, not a new subject

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from budgetkg.ontology import terms as t
 from budgetkg.ontology.names import canonical
-from budgetkg.query.audit.evidence import Evidence, notation
+from budgetkg.query.audit.evidence import DocumentFacts, Evidence, notation
 from budgetkg.query.audit.findings import Finding, Place
 from budgetkg.query.audit.registry import rule
 from budgetkg.query.check import Cell, D, Discrepancy
@@ -43,6 +43,7 @@ EXPLAINED = re.compile(r"无|没有|空表|无数据|不涉及|如无数字|未�
 # tables of targets (绩效目标表, 绩效自评表): their rows are targets and scores, which the store keeps as
 # projects and indicators when it can read them, not as figures; "no figures" says nothing about them
 TARGET_TABLE = re.compile(r"绩效")
+SUBJECT_WHOLE = re.compile(r"[(（](?:类|款|项)[)）]")
 # what a table's 编制单位 line may hold besides a name: not a name to compare
 GENERIC_NAME = re.compile(r"^(?:编制)?(?:单位|部门|预算单位|主管部门)(?:名称)?$")
 
@@ -163,8 +164,12 @@ def text_table(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
         if text.amount.quantize(ROUNDING, ROUND_HALF_UP) in printed[text.graph]:
             continue  # a table prints it under another heading: the sentence was read as about something it is not
         difference = text.amount - table.amount
-        yield Finding("text-table", "hint" if abs(difference) <= ROUNDING else "error",
-                      f"the text states {_fmt(text.amount)} 万元 for {text.row}, table {table.table} prints {_fmt(table.amount)} 万元",
+        # "收入预算328,661万元" for 3,286,618,082.20 元: a text giving whole 万元 may have cut the decimals off
+        cut = text.amount == text.amount.to_integral() and abs(difference) < 1
+        severity = "hint" if abs(difference) <= ROUNDING else "warning" if cut else "error"
+        yield Finding("text-table", severity,
+                      f"the text states {_fmt(text.amount)} 万元 for {text.row}, table {table.table} prints {_fmt(table.amount)} 万元"
+                      + (" (the text's whole 万元 may be the table's with its decimals cut off)" if cut else ""),
                       (evidence.place(text), evidence.place(table)), _unit_of(table), difference)
 
 
@@ -202,9 +207,11 @@ def _rate_range(part: Decimal, part_error: Decimal, whole: Decimal, whole_error:
 
 
 def _rate_holds(stated: Decimal, computed: tuple[Decimal, Decimal] | None) -> bool:
+    """The stated rate is one that some values printing as the operands give, to the rate's own last digit
+    (as the store keeps it: 2.60% comes back as 2.6, so is taken to be printed "2.6%", ± 0.05)."""
     if computed is None:
         return True
-    error = _half(stated, at_least=0) if stated == stated.to_integral() else _half(stated)
+    error = _half(stated, at_least=0)
     return computed[0] - error <= stated <= computed[1] + error
 
 
@@ -305,6 +312,8 @@ def _whole(evidence: Evidence, row: dict) -> Cell | None:
 def text_share(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
     for row in evidence.shares:
         part, rate = _decimal(row["amount"]), _decimal(row["shareRate"])
+        if SUBJECT_WHOLE.search(t.normalize(row["ofLabel"] or "")) or t.normalize(row["ofLabel"] or "") in t.functional_classes():
+            continue  # a share of a 类 or 款 (占社会保障和就业支出的…): the store keeps no subject for the whole
         whole = _whole(evidence, row)
         if part is None or rate is None or whole is None or not whole.amount:
             continue
@@ -328,7 +337,8 @@ def final_budget(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
         for cell in evidence.by_graph.get(graph, ()):  # the 年初预算 columns, and the 年初预算 the text states
             if cell.key[D["phase"]] != budget_phase:
                 continue
-            matches = [c for c in evidence.by_key.get(cell.key, ()) if c.graph in budget_docs and c.table > 0]
+            matches = _like(evidence, evidence.documents[graph], evidence.documents[graph].year,
+                            [c for c in evidence.by_key.get(cell.key, ()) if c.graph in budget_docs and c.table > 0])
             if not matches:
                 continue
             checked["final-budget"] += 1
@@ -349,7 +359,8 @@ def previous_year(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
         for cell in cells:
             if cell.table != 0 or cell.key[D["year"]] != document.year - 1:
                 continue
-            matches = [c for c in evidence.by_key.get(cell.key, ()) if c.graph != graph]
+            matches = _like(evidence, document, document.year - 1,
+                            [c for c in evidence.by_key.get(cell.key, ()) if c.graph != graph])
             if not matches:
                 continue
             checked["previous-year"] += 1
@@ -360,6 +371,14 @@ def previous_year(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
                               f"that year's document prints {_fmt(other.amount)} 万元",
                               (evidence.place(cell), evidence.place(other)), _unit_of(cell), cell.amount - other.amount)
     yield from _implied_previous(evidence, checked)
+
+
+def _like(evidence: Evidence, document: DocumentFacts, year: int, cells: list[Cell]) -> list[Cell]:
+    """The figures of documents of that year, those of the same kind as the document if there are any (a
+    部门 document's figures are its department's; a 单位 document of the same name, its 本级 unit's)."""
+    of_year = [c for c in cells if (d := evidence.documents.get(c.graph)) is not None and d.year == year]
+    alike = [c for c in of_year if evidence.documents[c.graph].kind == document.kind]
+    return alike or of_year
 
 
 def _implied_previous(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
@@ -381,8 +400,8 @@ def _implied_previous(evidence: Evidence, checked: Counter) -> Iterator[Finding]
         year = int(row["fiscalYear"] or document.year) - 1
         key = (row["unit"], year, row["measure"], row["fundSource"], row["expenditureType"], notation(row["functionalSubject"]),
                notation(row["economicSubject"]), row["project"])
-        matches = [c for c in index.get(key, ()) if c.graph != document.iri
-                   and (row["basisPhase"] is None or c.key[D["phase"]] == row["basisPhase"])]
+        matches = _like(evidence, document, year, [c for c in index.get(key, ()) if c.graph != document.iri
+                                                   and (row["basisPhase"] is None or c.key[D["phase"]] == row["basisPhase"])])
         if not matches:
             continue
         checked["previous-year"] += 1
