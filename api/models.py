@@ -116,6 +116,33 @@ class UnitDetail(UnitRef):
     sparql: str = Field(description="the query behind the figures")
 
 
+class FindingPlace(BaseModel):
+    file: str = Field(description="source file")
+    line: int = Field(description="line in the source file")
+    page: int | None = Field(None, description="page of a PDF")
+    table: int = Field(description="table number (0: the text)")
+    table_title: str
+    figure: str = Field(description="the figure as printed there (empty for a finding about words)")
+    text: str = Field(description="the row and column, or the words")
+    document: str = Field(description="the document's named graph")
+
+
+class Finding(BaseModel):
+    rule: str = Field(description="the audit rule (budgetkg check --list-rules)")
+    severity: Literal["error", "warning", "hint"]
+    message: str = Field(description="what disagrees and by how much, in a line")
+    unit: str = Field(description="the unit the finding is about (IRI)")
+    difference: str = Field(description="万元, or percentage points for a rate; empty when not a difference")
+    places: list[FindingPlace] = Field(description="the places that disagree, the one the finding is about first")
+
+
+class UnitFindings(UnitRef):
+    summary: dict[str, int] = Field(description="findings by severity: error, warning, hint")
+    findings: list[Finding]
+    rules: list[str] = Field(description="the rules that were run")
+    documents: int = Field(description="documents audited (the whole store: a unit's figures are also checked against others')")
+
+
 class Limits(BaseModel):
     query_timeout_s: float
     max_rows: int

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import FileResponse, Response
 
-from budgetkg.api.models import ErrorResponse, Health, UnitDetail, UnitSummary
+from budgetkg.api.models import ErrorResponse, Health, UnitDetail, UnitFindings, UnitSummary
 from budgetkg.api.responses import error, not_found_page, page
 from budgetkg.api.services import Services, services
 from budgetkg.query import export as exporter
@@ -31,6 +31,13 @@ def router(settings: Settings) -> APIRouter:
     @routes.get("/api/units", response_model=list[UnitSummary], tags=["单位 units"], summary="All units")
     def list_units(svc: Services = Depends(services)) -> list[dict[str, Any]]:
         return svc.units.all()
+
+    @routes.get("/api/units/{key:path}/findings", response_model=UnitFindings, responses=NOT_FOUND, tags=["单位 units"],
+                summary="What the audit (budgetkg check) found about one unit")
+    def unit_findings(key: str = UnitKey, svc: Services = Depends(services)) -> dict[str, Any]:
+        """The findings about the unit's figures and in its own documents, each with its rule, severity, message
+        and the places that disagree.  The whole store is audited once per server process, on the first request."""
+        return svc.units.findings(_unit(svc, key))
 
     @routes.get("/api/units/{key:path}", response_model=UnitDetail, responses=NOT_FOUND, tags=["单位 units"],
                 summary="One unit: parent, children, documents, headline figures")

@@ -2,6 +2,8 @@
 would choose it: query.figures)."""
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -10,6 +12,7 @@ from budgetkg.query import figures as f
 from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL
 from budgetkg.query.ask import Asker
+from budgetkg.query.audit import AuditReport, audit
 from budgetkg.query.catalog import UnitEntry
 
 UNIT_BASE = str(t.ID["unit/"])
@@ -48,6 +51,8 @@ class Units:
         self._by_start: dict[str, list[tuple[int, str]]] = {}
         for index, (label, _) in enumerate(self._labels):
             self._by_start.setdefault(label[:2], []).append((index, label))
+        self._report: AuditReport | None = None
+        self._audit_lock = threading.Lock()
 
     def find(self, key: str) -> UnitEntry | None:
         """By key (region/code, region/name-digest), or by a code or name that only one unit has."""
@@ -104,6 +109,24 @@ class Units:
             "figures": self.figures(entry.iri, query),
             "sparql": query,
         }
+
+    def report(self) -> AuditReport:
+        """The audit of the whole store, run once per process when a unit's findings are first asked
+        for (the store a server reads does not change while it runs)."""
+        with self._audit_lock:
+            if self._report is None:
+                self._report = audit(self.asker.store)
+            return self._report
+
+    def findings(self, entry: UnitEntry) -> dict[str, Any]:
+        """What the audit found about the unit's figures and in its own documents, errors first."""
+        report = self.report()
+        found = report.for_unit(entry.iri, set(entry.own_documents))
+        order = {"error": 0, "warning": 1, "hint": 2}
+        found.sort(key=lambda f: order[f.severity])
+        counts = Counter(f.severity for f in found)
+        return {**self.ref(entry.iri), "summary": {s: counts[s] for s in order}, "findings": [f.as_dict() for f in found],
+                "rules": report.rules, "documents": report.documents}
 
     def figures(self, unit: str, query: str) -> list[dict[str, Any]]:
         """One figure per headline, phase and year, latest year first."""

@@ -49,9 +49,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
         reports = write_bulk(paths, Path(args.out), jobs=args.jobs, progress=print_progress)
     else:
+        from budgetkg.query.audit import evidence
+
         store = _store(args)
+        # each document's audit evidence is made where it is parsed, so that `budgetkg check` need not read the store
         reports = ingest(store, paths, None if args.quiet else print_progress, batch_size=args.batch_size,
-                         jobs=args.jobs, bulk=args.bulk)
+                         jobs=args.jobs, bulk=args.bulk, extract=evidence.extract, extracted=evidence.remember)
         if any(r.graph for r in reports):
             from budgetkg.query.ask import Asker
 
@@ -136,15 +139,28 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from budgetkg.query.check import check
+    from budgetkg.query.audit import RULES, UnknownRule, audit, default_rules
 
+    if args.list_rules:
+        for rule in RULES.values():
+            print(f"{rule.id:<17} {'' if rule.default else '(asked for) '}{rule.title}")
+        return 0
+    rules = [r.strip() for r in ",".join(args.rules or []).split(",") if r.strip()] or default_rules()
+    if args.shacl and "shacl" not in rules:
+        rules.append("shacl")
+    fmt = "json" if args.json else args.format
     store = _with_data(args)
-    result = check(store)
-    if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    try:
+        report = audit(store, rules)
+    except UnknownRule as error:
+        raise CommandError(str(error)) from None
+    if fmt == "json":
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        sys.stdout.write(report.csv())
     else:
-        print(result.text())
-    return 0 if result.ok else 1
+        print(report.text())
+    return 1 if report.has_errors else 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -245,8 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     p.set_defaults(func=cmd_export)
 
-    p = command("check", help="reconcile totals and run the SHACL shapes (exit 1 when anything is found)")
-    p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    p = command("check", help="audit the documents: every stated figure against the tables, across documents and years "
+                              "(exit 1 when an error is found)")
+    p.add_argument("--rules", action="append", metavar="RULE[,RULE…]",
+                   help="only these rules (comma-separated, or the option repeated); --list-rules names them")
+    p.add_argument("--list-rules", action="store_true", help="list the rules and what each checks")
+    p.add_argument("--format", default="text", choices=["text", "json", "csv"], help="report format (default text)")
+    p.add_argument("--json", action="store_true", help="the same as --format json")
+    p.add_argument("--shacl", action="store_true", help="also validate the graph against the SHACL shapes (the rule 'shacl')")
     p.set_defaults(func=cmd_check)
 
     p = command("stats", help="counts per document")

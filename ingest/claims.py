@@ -71,6 +71,9 @@ _NAMED_REASON = re.compile(r"^(?P<head>[^，,。；;：:]{2,60}?)的?(?:主要�
 _DIRECTION = {"up": re.compile(r"增加|增长|上升|提高"), "down": re.compile(r"减少|下降|降低|压减"), "flat": re.compile(r"持平|不变|无变化"),
               "over": re.compile(r"(?:大于|高于|超过?)(?:年初)?预算|偏高|超支"), "under": re.compile(r"(?:小于|低于|少于)(?:年初)?预算|偏低|未完成")}
 _REASON_REACH = 1500  # characters before a named reason where the figures it explains are looked for
+PURCHASE_KINDS = {"货物": "goods", "工程": "works", "服务": "services"}
+PURCHASE_DETAILS = {"centralized", "decentralized", "goods", "services", "works"}
+_INVOLVES = re.compile(r"^\s*(?:共|合计|总计)?涉及")
 
 
 @dataclass
@@ -92,6 +95,7 @@ class Sentence:
     topic: Topic | None = None
     amounts: list[tuple[int, Decimal, str, int]] = field(default_factory=list)  # offset, value, phase, year
     change: Decimal | None = None
+    basis: str | None = None  # what the change is measured against: last year's 预算 (budget) or 决算/执行数 (final)
     rate: Decimal | None = None
     previous: Decimal | None = None
     budget: Decimal | None = None
@@ -99,6 +103,7 @@ class Sentence:
     execution_rate: Decimal | None = None
     shares: list[tuple[int, str, Decimal | None, Decimal]] = field(default_factory=list)  # offset, of what, %, of this amount
     first: Topic | None = None  # what the sentence began with: the whole of an unqualified "占71.10%"
+    whole: Topic | None = None  # after "其中": what the parts named next are parts of
     comparing: bool = False  # "与2024年度相比，…增加100.46万元": the clauses after it state changes
     segment: int = 0  # where the clauses of the current topic start in `text` (a second subject starts another)
 
@@ -148,10 +153,17 @@ class ClaimReader:
             self.doc.absences.append(Absence(words, self.text.line_at(sentence.start), dims))
         position = 0
         topic: Topic | None = None
+        whole: Topic | None = None  # after "其中", what the parts named next are parts of (the sentence's, or the one before's)
         for clause_match in _CLAUSE_END.finditer(sentence.text + "，"):
             clause = sentence.text[position:clause_match.start()]
             offset, clause_start = sentence.start + position, position
             position = clause_match.end()
+            if whole is None and clause.lstrip().startswith("其中"):
+                # "…万元。其中，基本支出…" (the sentence opens with it): parts of what the sentence before was about;
+                # not after a heading of its own ("按政府采购项目类型划分，其中：货物类…")
+                opens = offset == sentence.start
+                whole = sentence.topic or (previous.topic if previous is not None and opens else None)
+                sentence.whole = whole
             if clause.lstrip().startswith("占"):
                 # "占支出总预算75.81%": the share of the figure just stated in something else, not a new subject
                 share = _SHARE_OF.match(clause.strip())
@@ -183,11 +195,16 @@ class ClaimReader:
                     sentence.first = sentence.first or named
                 continue
             bare = _NUMBERING.sub("", clause)
+            if _INVOLVES.match(bare):
+                continue  # "3个项目实行了绩效目标管理，涉及一般公共预算当年财政拨款202.19万元": the projects' money
             first = _FIGURE.search(bare)
             head = bare[:first.start()] if first else bare
             head = head[:compared.start()] if (compared := _COMPARISON.search(head)) else head
             head = head[:verb.start()] if sentence.comparing and (verb := _VERB.search(head)) else head
-            named = self.topic(head) or self.part_of(sentence.topic, head)
+            named = self.topic(head)
+            if named is not None and whole is not None:
+                named = _part_of(whole, named)
+            named = named or self.part_of(sentence.topic, head)
             if named is not None:
                 topic = named
             elif topic is None and previous is not None and previous.topic is not None and \
@@ -209,7 +226,7 @@ class ClaimReader:
         减少20.06万元") is its own claim, with the reason its own clauses give."""
         self.emit(sentence, None, clause_start)
         sentence.topic, sentence.amounts, sentence.segment = topic, [], clause_start
-        sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = None
+        sentence.change = sentence.rate = sentence.previous = sentence.budget = sentence.final = sentence.basis = None
         sentence.execution_rate, sentence.shares = None, []
 
     def read_clause(self, sentence: Sentence, clause: str, offset: int) -> None:
@@ -233,6 +250,8 @@ class ClaimReader:
             and not re.match(r"\s*(?:为|到|至)", clause[verb.end():])
         if compared or (rate_match and verb) or changed:
             sentence.comparing = True  # "…比2024年度减少19.66万元，其中：公务用车…减少20.06万元": changes too
+            if compared and sentence.basis is None:
+                sentence.basis = self.phase_of(clause)
             if _FLAT.search(clause) and verb is None:
                 sentence.change = Decimal(0)
                 if sentence.rate is None:
@@ -310,6 +329,14 @@ class ClaimReader:
                 details.append(item)
             else:
                 dims = merge(dims, {item.dimension: item})
+        measure = dims.get("measure")
+        if "采购" in label and (measure is None or measure.notation in GENERAL_MEASURES) and \
+                (dims or any(d.notation in PURCHASE_DETAILS for d in details)):
+            # "政府集中采购预算", "一般公共预算安排采购支出预算": 政府采购 (or a part of it), not 支出
+            dims = {**dims, "measure": code("measure", "procurement")}
+        if dims.get("measure") == code("measure", "procurement") and not details:
+            # "政府采购工程预算": the kind of purchase said without 类 (货物类 is the vocabulary's word)
+            details = [code("detail", notation) for word, notation in PURCHASE_KINDS.items() if word in label][:1]
         # mostly the vocabulary's words: "按支出功能分类科目划分" is a heading, not 支出
         covered = sum(end - start for start, end, _ in found)
         rest = _FILLER.sub("", normalize(label))
@@ -394,10 +421,11 @@ class ClaimReader:
             if change is None and current is not None and sentence.previous is not None:
                 change = current - sentence.previous
             self.doc.changes.append(Change(self.doc.unit, topic.label, {k: v for k, v in topic.dims.items() if k != "phase"},
-                                           topic.subject, current, change, sentence.rate, sentence.previous, reason, line))
+                                           topic.subject, current, change, sentence.rate, sentence.previous, reason, line,
+                                           sentence.basis))
             self._explained.append((sentence.start, self.doc.changes[-1]))
         for offset, of, rate, value in sentence.shares:
-            whole = self.topic(of) if of else (sentence.first if sentence.first is not topic else None)
+            whole = self.topic(of) if of else (sentence.whole or (sentence.first if sentence.first is not topic else None))
             of = of or (whole.label if whole else "")
             if rate is not None:
                 self.doc.shares.append(Share(self.doc.unit, topic.label, {k: v for k, v in topic.dims.items() if k != "phase"},
@@ -537,6 +565,15 @@ def _same_topic(head: str, topic: Topic | None, named: dict[str, set[str]], fact
         elif value.notation not in named.get(dimension, set()):
             return False
     return True
+
+
+def _part_of(whole: Topic, part: Topic) -> Topic:
+    """What "X万元，其中：基本支出Y万元" states: Y is the 基本支出 of X.  The part keeps every dimension it
+    names and takes the others (the subject, the type, the fund) from the whole."""
+    if part.subject is not None and whole.subject is not None or part.project is not None:
+        return part  # a subject (or project) within a subject: the part's own path says where it is
+    dims = {**{k: v for k, v in whole.dims.items() if k != "measure" or "measure" not in part.dims}, **part.dims}
+    return Topic(part.label, dims, part.subject or whole.subject, whole.project, tuple(dict.fromkeys(whole.details + part.details)))
 
 
 class TextLike:  # the narrative's joined text with line numbers (narrative.Text)

@@ -106,6 +106,7 @@ class Change:
     previous: Decimal | None
     reason: str | None
     line: int
+    basis: str | None = None  # the phase of the earlier figure: 比2025年预算 (budget), 比2025年预算执行数 (final)
 
 
 @dataclass

@@ -45,7 +45,7 @@ BK = {name: N(t.BK[name]) for name in (
     "rowLabel", "code", "region", "adminCode", "kind", "authorizedStaff", "actualStaff", "functions", "internalBody", "internalBodyCount", "unit",
     "phase", "measure", "fundSource", "expenditureType", "functionalSubject", "economicSubject", "project",
     "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
-    "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "reason", "executionRate",
+    "targetNumber", "measureUnit", "change", "changeRate", "previousAmount", "basisPhase", "reason", "executionRate",
     "budgetAmount", "finalAmount", "level", "subject", "dsd", "GlossaryScheme", "printedAmount", "moneyUnit", "page", "note", "nameMention", "NameMention", "where", "Share", "shareRate", "ofLabel", "of", "Absence",
     "Statement", "aspect", "statedValue", "projectOverview", "projectContent",
 )}
@@ -312,6 +312,7 @@ class GraphBuilder:
             add(c, BK["change"], decimal(change.change) if change.change is not None else None)
             add(c, BK["changeRate"], decimal(change.rate) if change.rate is not None else None)
             add(c, BK["previousAmount"], decimal(change.previous) if change.previous is not None else None)
+            add(c, BK["basisPhase"], N(t.code("phase", change.basis).iri) if change.basis else None)
             add(c, BK["reason"], text(change.reason) if change.reason else None)
             add(c, BK["line"], integer(change.line))
             add(c, N(t.PROV.wasDerivedFrom), self.doc_iri)

@@ -152,7 +152,8 @@ def document_identities(store: Store) -> dict[tuple[str, int, str, str], dict[st
 
 
 def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] | None = None,
-           batch_size: int = 50, jobs: int = 1, bulk: bool = False) -> list[DocumentReport]:
+           batch_size: int = 50, jobs: int = 1, bulk: bool = False, extract: Extract | None = None,
+           extracted: Callable[[str, bytes], None] | None = None) -> list[DocumentReport]:
     """Ingest documents; each is replaced as a whole, others are untouched.
 
     `jobs` > 1 parses in that many processes while this one writes.  A document whose graph is
@@ -160,7 +161,9 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     loses whole documents); a graph that exists is replaced with `Store.replace_graphs`.
     `bulk=True` lets the store add new documents without a transaction (Oxigraph's bulk loader:
     ~3× faster and a third of the disk, but a crash can leave a document half-written; ingesting
-    it again repairs it).  docs/benchmarks.md has the figures.
+    it again repairs it).  docs/benchmarks.md has the figures.  `extract` runs on each document's
+    N-Quads where it is parsed (so in the parser processes), and `extracted(graph, result)` is
+    handed what it made once the document is written (the audit keeps its evidence so).
     """
     files = document_paths(paths)
     reports: list[DocumentReport] = []
@@ -175,6 +178,7 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     # contributes to it (a memory store of ~100 quads a document) instead of querying the whole store
     derived_source = open_store("memory") if not any(identities.values()) else None
     batch: dict[str, bytes] = {}
+    made: dict[str, bytes] = {}  # what `extract` made of each document of the batch
     superseded: set[str] = set()  # graphs of earlier versions, dropped once their successors are written
 
     def write() -> None:
@@ -185,6 +189,10 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
         if old:
             store.replace_graphs(old)
         present.update(batch)
+        if extracted is not None:
+            for graph, data in made.items():
+                extracted(graph, data)
+        made.clear()
         if superseded:  # after the new versions are in: a crash in between leaves both, never neither
             for graph in superseded:
                 rows.drop(graph)
@@ -196,7 +204,7 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
         batch.clear()
 
     size = 0
-    for index, parsed in enumerate(parse_many(files, jobs), start=1):
+    for index, parsed in enumerate(parse_many(files, jobs, extract), start=1):
         report = parsed.report
         reports.append(report)
         if report.graph:
@@ -213,6 +221,8 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
             if derived_source is not None and parsed.derived:
                 derived_source.drop_graph(report.graph)
                 derived_source.load(parsed.derived)
+            if parsed.extract:
+                made[report.graph] = parsed.extract
             size += len(parsed.nquads)
         if progress:
             progress(f"[{index}/{len(files)}] {report.summary()}")

@@ -6,6 +6,7 @@ queries.  check, export (CSV and network formats) and stats work on these record
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -160,15 +161,22 @@ def graph_clause(graph: str | None) -> str:
 
 def load_units(store: Store) -> dict[str, Unit]:
     """Every unit (org:Organization) of the store, by IRI."""
-    units: dict[str, Unit] = {}
-    for row in store.select(t.SPARQL_PREFIXES + """
-            SELECT ?u ?code ?name ?parent ?region WHERE {
+    # Each document states its units whole in its own graph: read graph by graph (DISTINCT), never
+    # joining over the union, where a unit named in 1,000 documents multiplies its OPTIONALs 1,000-fold.
+    return merge_units(store.select(t.SPARQL_PREFIXES + """
+            SELECT DISTINCT ?u ?code ?name ?parent ?region WHERE { GRAPH ?g {
               ?u a org:Organization .
               OPTIONAL { ?u bk:code ?code } OPTIONAL { ?u skos:prefLabel ?name }
               OPTIONAL { ?u org:subOrganizationOf ?parent }
-              OPTIONAL { ?u bk:region/skos:prefLabel ?region }
-            }""").values():
-        iri = row["u"]
+              OPTIONAL { ?u bk:region ?r . ?r skos:prefLabel ?region }
+            } }""").values())
+
+
+def merge_units(rows: Iterable[dict[str, str | None]]) -> dict[str, Unit]:
+    """Units from rows of u, code, name, parent, region (a unit may come in several rows: its names add up)."""
+    units: dict[str, Unit] = {}
+    for row in rows:
+        iri = row["u"] or ""
         unit = units.get(iri)
         names = set(unit.names if unit else ()) | ({row["name"]} if row["name"] else set())
         ordered = tuple(sorted(names, key=lambda n: (len(n), n)))
@@ -203,30 +211,40 @@ def load(store: Store, graph: str | None = None) -> ObservationSet:
 
     units = load_units(store)
 
+    # as for units: graph by graph, then put together here (SAMPLE prefLabel, MIN altLabel)
     concepts: dict[str, Concept] = {}
+    alt: dict[str, str] = {}
     for row in store.select(t.SPARQL_PREFIXES + """
-            SELECT ?c ?scheme ?notation (SAMPLE(?pref) AS ?p) (MIN(?alt) AS ?a) WHERE {
+            SELECT DISTINCT ?c ?scheme ?notation ?pref ?alt WHERE { GRAPH ?g {
               ?c skos:inScheme ?scheme ; skos:notation ?notation .
               FILTER(?scheme IN (bkid:scheme-func, bkid:scheme-econ))
-              OPTIONAL { ?c skos:prefLabel ?pref } OPTIONAL { ?c skos:altLabel ?alt }
-            } GROUP BY ?c ?scheme ?notation""").values():
-        scheme = "func" if row["scheme"] == str(t.SCHEME_FUNC) else "econ"
-        concepts[row["c"]] = Concept(row["c"], scheme, row["notation"] or "", row["p"] or row["a"] or "")
+              OPTIONAL { ?c skos:prefLabel ?pref } OPTIONAL { ?c skos:altLabel ?alt } } }""").values():
+        iri = row["c"]
+        if row["alt"] is not None and (iri not in alt or row["alt"] < alt[iri]):
+            alt[iri] = row["alt"]
+        known = concepts.get(iri)
+        if known is None or (row["pref"] and not known.label):
+            scheme = "func" if row["scheme"] == str(t.SCHEME_FUNC) else "econ"
+            concepts[iri] = Concept(iri, scheme, row["notation"] or "", row["pref"] or "")
+    for iri, concept in concepts.items():
+        if not concept.label:
+            concept.label = alt.get(iri, "")
 
     projects: dict[str, tuple[str, str | None]] = {}
     for row in store.select(t.SPARQL_PREFIXES + """
-            SELECT ?p (SAMPLE(?name) AS ?n) (SAMPLE(?unit) AS ?u) WHERE {
-              ?p a bk:Project . OPTIONAL { ?p skos:prefLabel ?name } OPTIONAL { ?p bk:unit ?unit }
-            } GROUP BY ?p""").values():
-        projects[row["p"]] = (row["n"] or row["p"].rsplit("/", 1)[-1], row["u"])
+            SELECT DISTINCT ?p ?name ?unit WHERE { GRAPH ?g {
+              ?p a bk:Project . OPTIONAL { ?p skos:prefLabel ?name } OPTIONAL { ?p bk:unit ?unit } } }""").values():
+        name, unit = projects.get(row["p"], (None, None))
+        projects[row["p"]] = (name or row["name"], unit or row["unit"])  # type: ignore[assignment]
+    projects = {p: (name or p.rsplit("/", 1)[-1], unit) for p, (name, unit) in projects.items()}
 
     tables: dict[str, tuple[int, str]] = {}
     for row in store.select(t.SPARQL_PREFIXES + """
-            SELECT ?t (SAMPLE(?number) AS ?n) (SAMPLE(?title) AS ?title_) WHERE {
-              ?t a bk:Table . OPTIONAL { ?t bk:tableNumber ?number } OPTIONAL { ?t dcterms:title ?title }
-            } GROUP BY ?t""").values():
-        number = row["n"]
-        tables[row["t"]] = (int(number) if number and number.lstrip("-").isdigit() else -1, row["title_"] or "")
+            SELECT DISTINCT ?t ?number ?title WHERE { GRAPH ?g {
+              ?t a bk:Table . OPTIONAL { ?t bk:tableNumber ?number } OPTIONAL { ?t dcterms:title ?title } } }""").values():
+        number = row["number"]
+        known_number, known_title = tables.get(row["t"], (-1, ""))
+        tables[row["t"]] = (int(number) if number and number.lstrip("-").isdigit() else known_number, known_title or row["title"] or "")
 
     documents: dict[str, Document] = {}
     for row in store.select(t.SPARQL_PREFIXES + """

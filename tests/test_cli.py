@@ -95,7 +95,7 @@ def test_check_is_not_ok_on_garbled_figures(on, capsys, tmp_path):
     on(store)
     assert cli.main(["check"]) == 1
     first = capsys.readouterr().out.splitlines()[0]
-    assert re.match(r"budgetkg check: FOUND \d+ discrepancies — 1 document,", first), first
+    assert re.match(r"budgetkg check: FOUND \d+ errors — 1 document;", first), first
     assert "OK" not in first
 
 

@@ -50,6 +50,31 @@ async function showUnit(root, key) {
     el("h2", {}, "文件"),
     u.documents.length ? el("ul", {}, u.documents.map(d => el("li", {}, `《${d.title}》 ${d.year}年${d.phase}（${d.file}）`)))
                        : el("p", {class: "muted"}, "这个单位没有自己的文件；数字来自上级部门的文件。"));
+  const section = el("section", {id: "findings"}, el("p", {class: "muted"}, "正在审查……"));
+  root.append(el("h2", {}, "审查发现"), section);
+  showFindings(section, key).catch(error => section.replaceChildren(el("p", {class: "error"}, `审查出错：${error.message}`)));
+}
+
+const SEVERITY = {error: "错误", warning: "警告", hint: "提示"};
+
+function placeText(p) {
+  const where = p.table ? `表${p.table}“${p.table_title}”` : "正文";
+  const page = p.page ? ` 第${p.page}页` : "";
+  return `${p.file}:${p.line}${page} ${where}${p.figure ? " " + p.figure : ""} ${p.text}`.trim();
+}
+
+// The audit's findings about the unit (fetched after the page: the first request audits the store).
+async function showFindings(section, key) {
+  const data = await getJSON("/api/units/" + key + "/findings");
+  const s = data.summary;
+  const items = data.findings.map(f => el("li", {class: "finding " + f.severity},
+    el("span", {class: "severity"}, SEVERITY[f.severity] || f.severity), " ",
+    el("code", {}, f.rule), " ", f.message,
+    el("ul", {class: "places"}, f.places.slice(0, 4).map(p => el("li", {class: "muted"}, placeText(p))),
+       f.places.length > 4 ? el("li", {class: "muted"}, `…另有 ${f.places.length - 4} 处`) : null)));
+  section.replaceChildren(
+    el("p", {}, `错误 ${s.error}，警告 ${s.warning}，提示 ${s.hint}（审查了 ${data.documents} 份文件；命令行：budgetkg check）`),
+    items.length ? el("ul", {class: "findings"}, items) : el("p", {class: "muted"}, "没有发现问题。"));
 }
 
 document.addEventListener("DOMContentLoaded", () => {

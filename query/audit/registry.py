@@ -14,14 +14,15 @@ class Rule:
     id: str
     title: str  # what it checks, in a line
     run: Callable[[Evidence, Counter], Iterator[Finding]]  # counts its comparisons in the Counter
+    default: bool = True  # run when no rules are named (SHACL is asked for: it checks the graph, not the documents)
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, title: str) -> Callable:
+def rule(id: str, title: str, default: bool = True) -> Callable:
     """Declare an audit rule: a function of the evidence that yields findings and counts its comparisons."""
     def register(function: Callable) -> Callable:
-        RULES[id] = Rule(id, title, function)
+        RULES[id] = Rule(id, title, function, default)
         return function
     return register
