@@ -201,8 +201,9 @@ def from_quads(graph: str, quads: Iterable[ox.Quad]) -> DocumentEvidence | None:
         properties = subjects[o]
         if any(COUNT_COLUMN.search(column) for column in properties.get(OBSERVATION_COLUMN, ())):
             continue  # 购买数量 beside 购买金额: a count, not money, though read as a figure of the same key
-        found.append(observations.Observation(o, graph, {name: tuple(sorted(set(properties[iri])))
-                                                         for iri, name in OBSERVATION.items() if properties.get(iri)}))
+        values = {name: tuple(sorted(set(properties[iri]))) for iri, name in OBSERVATION.items() if properties.get(iri)}
+        values.setdefault("document", (graph,))  # a figure's document is its graph
+        found.append(observations.Observation(o, graph, values))
     found.sort(key=lambda obs: obs.iri)
     info = observations.Document(graph, graph, facts.file, facts.title, one(document, str(t.BK.sha256)) or "", facts.unit,
                                  facts.phase, facts.kind)
