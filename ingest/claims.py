@@ -36,6 +36,9 @@ _FIGURE = re.compile(rf"{NUMBER}(?:万元|%)")
 # not the comma of 1,113.42; a 、 after an amount ends one item of a list of figures
 _CLAUSE_END = re.compile(r"[，；;：:]|,(?!\d)|(?<=元)、")
 _SENTENCE_END = re.compile(r"[。\n]")
+# "3，518.85万元": a full-width comma between thousands, not the end of a clause (read as a comma; the
+# text keeps its length, so offsets and lines stay where they were)
+_WIDE_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?:[,，]\d{3})*(?:\.\d+)?万?元)")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})年")
 _COMPARED = re.compile(r"^(?:比|较|与|同比)|(?:比|较|与)(?:上年|去年|上一年|20\d{2}年|同期)|相比|同比")
 # a head that says only which figure (not what it is of): "年初预算为", "支出决算为", "当年执行数"
@@ -119,6 +122,7 @@ class ClaimReader:
         self.doc = document
         self.reader = reader
         self.text = text
+        self.stream = _WIDE_THOUSANDS.sub(",", text.text)  # the text as its clauses are read
         self.unit_words = {normalize(document.unit.name)} | {normalize(u.name) for u in document.units.values()}
         self._info: TableInfo | None = None
         self._topics: dict[str, Topic | None] = {}
@@ -126,7 +130,7 @@ class ClaimReader:
         self._explained: list[tuple[int, Change | Execution]] = []  # what the text stated, by offset: a later reason may be of it
 
     def read(self) -> None:
-        stream = self.text.text
+        stream = self.stream
         start = 0
         previous: Sentence | None = None
         for match in _SENTENCE_END.finditer(stream + "\n"):
@@ -457,14 +461,14 @@ class ClaimReader:
 
     def sentence_at(self, start: int) -> tuple[str, int]:
         """The sentence of the text that starts at `start`, and the offset of its end."""
-        stop = _SENTENCE_END.search(self.text.text, start)
-        at = stop.start() if stop else len(self.text.text)
-        return self.text.text[start:at], at
+        stop = _SENTENCE_END.search(self.stream, start)
+        at = stop.start() if stop else len(self.stream)
+        return self.stream[start:at], at
 
     def continued(self, at: int) -> str:
         """The sentences that carry a reason on (“…维护维修等。因部分…未实际下达无法支出，故预算执行率偏低。”):
         within its paragraph, led by a causal word, with no figure of their own."""
-        stream, more = self.text.text, ""
+        stream, more = self.stream, ""
         for _ in range(2):
             if at >= len(stream) or stream[at] != "。":
                 break  # the paragraph ends here

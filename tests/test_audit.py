@@ -165,6 +165,45 @@ def test_the_text_against_its_own_tables_and_operands(sfj_unit):
     assert not [f for f in sfj_unit.findings if f.rule in ("text-table", "same-figure") and f.severity == "hint"]
 
 
+def test_the_text_read_as_printed():
+    """建委 2026: "建设市场管理与监督（项）3，518.85万元" writes its thousands with a full-width comma (not 518.85);
+    "一般公共预算拨款支出预算49,376万元" is 493,761,082.20 元 rounded to the 万元; "收入预算328,661万元" for
+    3,286,618,082.20 元 cuts the decimals off (328,662 when rounded): a warning."""
+    report = audited((real("jgw_2026_dept_budget.txt"),))
+    text_table = [f for f in report.findings if f.rule == "text-table"]
+    assert not [f for f in text_table if "建设市场管理与监督" in f.message], [f.message for f in text_table]
+    assert not [f for f in text_table if f.places[0].figure == Decimal("49376")]
+    assert {f.places[0].figure for f in text_table} == {Decimal("328661")}
+    assert {f.severity for f in text_table} == {"warning"}
+
+
+def test_one_wrong_figure_of_the_text_is_one_finding():
+    """石泉路 2025 决算: the text gives 统计信息事务 20.04 twice in one paragraph (the table: 23.42), one finding
+    with both lines; it gives 职业年金 257.14, then 支出决算 245.53 and 完成年初预算的93.57%, which is 257.14 ÷
+    274.82: the 245.53 is the text-table error, the rate is not reported again."""
+    report = audited((real("shiquan_2025_dept_final.txt"),))
+    statistics = [f for f in report.findings if f.rule == "text-table" and "统计信息事务" in f.message]
+    assert len(statistics) == 1 and [p.line for p in statistics[0].places] == [619, 213, 620]
+    assert [f.places[0].line for f in report.findings if f.rule == "text-table" and f.severity == "hint"] == [698]
+    assert any(f.rule == "text-table" and f.places[0].figure == Decimal("245.53") for f in report.findings)
+    assert not [f for f in report.findings if f.rule == "text-execution"], \
+        [f.message for f in report.findings if f.rule == "text-execution"]
+
+
+def test_a_name_wrapped_over_lines_is_not_another_name():
+    """生态环境局 2025 决算 (text of a PDF): cells wrapped over two lines come out interleaved with the row
+    above ("险机缴关费事支业出单位职业年金缴"); every character of the name is there: no code-name hint.  A name
+    with other words still is one (石泉路 2025 决算 prints 20805 as 行政事业单位离退休, its name before 2019)."""
+    from budgetkg.query.audit.rules import _wrapped
+
+    assert _wrapped("险机缴关费事支业出单位职业年金缴", "机关事业单位职业年金缴费支出")
+    assert not _wrapped("行政事业单位离退休", "行政事业单位养老支出")
+    assert not _wrapped("住房支出", "住房保障支出")
+    report = audited(tuple(sorted(CORPUS.glob("*.txt"))) + (real("sthj_2025_dept_final.txt"),), ["code-name"])
+    assert not [f for f in report.findings if f.places[0].file.startswith("shanghai_putuo_sthj")], \
+        [f.message for f in report.findings]
+
+
 def test_rounding_is_a_hint_and_one_problem_is_one_finding():
     report = audited(tuple(sorted(CORPUS.glob("*.txt"))))
     # 002's 政府采购预算表: 项目类型 合计 prints 0.00 beside 资金类型 合计 78.45 and 集中 + 分散 = 78.45: one finding

@@ -120,7 +120,11 @@ class Evidence:
     def resolution(self, cell: Cell) -> Decimal:
         """Half a unit of the last digit its table prints (in 万元): a difference below it is how the
         figure was rounded for printing (9,101.68 in the text for 91,016,775.35 元 in a table), not a
-        disagreement.  A table's precision is that of its most precise figure: "57.8" is 57.80."""
+        disagreement.  A table's precision is that of its most precise figure: "57.8" is 57.80.  The text
+        prints each figure to its own precision: one given in whole 万元 ("一般公共预算拨款支出预算49,376万元"
+        for 493,761,082.20 元) is rounded to the 万元."""
+        if cell.table == 0 and cell.amount == cell.amount.to_integral_value():
+            return HALF
         places = self.decimals.get((cell.graph, cell.table), 2)
         return HALF.scaleb(-places)
 

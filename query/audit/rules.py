@@ -13,6 +13,7 @@ agrees with its operands when some values that print as the operands give it (_r
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -153,6 +154,8 @@ def _printed_amounts(evidence: Evidence, graph: str) -> set[Decimal]:
 @rule("text-table", "a figure the text states equals the table's")
 def text_table(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
     printed: dict[str, set[Decimal]] = {}
+    said: dict[tuple, int] = {}  # one figure the text states again (in its heading and its sentence): one finding
+    findings: list[Finding] = []
     for text, table in _text_pairs(evidence):
         if table is None:
             continue
@@ -167,10 +170,18 @@ def text_table(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
         # "收入预算328,661万元" for 3,286,618,082.20 元: a text giving whole 万元 may have cut the decimals off
         cut = text.amount == text.amount.to_integral() and abs(difference) < 1
         severity = "hint" if abs(difference) <= ROUNDING else "warning" if cut else "error"
-        yield Finding("text-table", severity,
-                      f"the text states {_fmt(text.amount)} 万元 for {text.row}, table {table.table} prints {_fmt(table.amount)} 万元"
-                      + (" (the text's whole 万元 may be the table's with its decimals cut off)" if cut else ""),
-                      (evidence.place(text), evidence.place(table)), _unit_of(table), difference)
+        again = (text.graph, text.key, text.amount, table.table, table.line)
+        if again in said:
+            first = findings[said[again]]
+            findings[said[again]] = dataclasses.replace(first, places=(*first.places, evidence.place(text)))
+            continue
+        said[again] = len(findings)
+        findings.append(Finding("text-table", severity,
+                                f"the text states {_fmt(text.amount)} 万元 for {text.row}, table {table.table} prints "
+                                f"{_fmt(table.amount)} 万元"
+                                + (" (the text's whole 万元 may be the table's with its decimals cut off)" if cut else ""),
+                                (evidence.place(text), evidence.place(table)), _unit_of(table), difference))
+    yield from findings
 
 
 @rule("money-unit", "no figure is 10,000 times its counterpart (元 printed as 万元)")
@@ -219,16 +230,18 @@ def _pct(value: Decimal) -> str:
     return f"{value:.2f}%"
 
 
-def _stated_elsewhere(evidence: Evidence, row: dict, amount: Decimal | None) -> list[Decimal]:
+def _stated_elsewhere(evidence: Evidence, row: dict, amount: Decimal | None, phase: str | None = None) -> list[Decimal]:
     """Other amounts the document gives for what a change is about (its unit, year, measure, fund, type,
-    subject and project): the heading's "住房公积金（01项）208.8万元" beside "2026年预算安排201.50万元"."""
+    subject and project; of that phase, when one is named): the heading's "住房公积金（01项）208.8万元"
+    beside "2026年预算安排201.50万元"."""
     wanted = (row["unit"], row["fiscalYear"], row["measure"], row["fundSource"], row["expenditureType"],
               notation(row["functionalSubject"]), notation(row["economicSubject"]), row["project"])
     found = set()
     for cell in evidence.by_graph.get(row["doc"] or "", ()):
         key = cell.key
         if (key[D["unit"]], str(key[D["year"]]), key[D["measure"]], key[D["fund"]], key[D["exptype"]], key[D["func"]],
-                key[D["econ"]], key[D["project"]]) == wanted and not key[D["details"]] and cell.amount != amount:
+                key[D["econ"]], key[D["project"]]) == wanted and not key[D["details"]] and cell.amount != amount \
+                and (phase is None or key[D["phase"]] == phase):
             found.add(cell.amount)
     return sorted(found)
 
@@ -271,11 +284,15 @@ def text_change(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
 
 @rule("text-execution", "a stated 完成率/执行率 equals 决算 ÷ 年初预算")
 def text_execution(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
+    final_phase = t.code("phase", "final").iri
     for row in evidence.executions:
         budget, final, rate = (_decimal(row[k]) for k in ("budgetAmount", "finalAmount", "executionRate"))
         if budget and final is not None and rate is not None:
             checked["text-execution"] += 1
             if not _rate_holds(rate, _rate_range(final, _half(final), budget, _half(budget))):
+                if any(_rate_holds(rate, _rate_range(f, _half(f), budget, _half(budget)))
+                       for f in _stated_elsewhere(evidence, row, final, final_phase)):
+                    continue  # the rate is right for the 决算 the tables print: text-table reports the text's other figure
                 label = row["label"] or ""
                 computed = final / budget * 100
                 yield Finding("text-execution", "warning",
@@ -530,6 +547,13 @@ def unit_name(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
                           (Place(document.file, line, 0, "正文", None, name, document.iri),), document.unit)
 
 
+def _wrapped(printed: str, name: str) -> bool:
+    """Every character of the name is in what was printed, in another order: a cell wrapped over lines whose
+    pieces were read interleaved with the row above ("险机缴关费事支业出单位职业年金缴" for 机关事业单位职业年金缴费支出),
+    not another name."""
+    return not Counter(t.normalize(name)) - Counter(printed)
+
+
 @rule("code-name", "a subject code is printed with its name (the national 类 list; for 款/项 the name other documents print)")
 def code_name(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
     official = {code: name for name, code in t.functional_classes().items()}
@@ -547,11 +571,11 @@ def code_name(evidence: Evidence, checked: Counter) -> Iterator[Finding]:
         for name, where in names.items():
             checked["code-name"] += len(where)
             if scheme == "func" and len(code) == 3 and code in official:
-                if name != official[code] and t.normalize(official[code]) not in name:
+                if name != official[code] and t.normalize(official[code]) not in name and not _wrapped(name, official[code]):
                     yield from (Finding("code-name", "warning", f"功能分类 {code} is printed “{name}”, its name is “{official[code]}”",
                                         (evidence.place(cell),), _unit_of(cell)) for cell in where.values())
                 continue
-            if count >= 2 and documents[name] < count and not (common in name or name in common):
+            if count >= 2 and documents[name] < count and not (common in name or name in common or _wrapped(name, common)):
                 yield from (Finding("code-name", "hint", f"{'功能' if scheme == 'func' else '经济'}分类 {code} is printed “{name}”, "
                                     f"{count} other documents print “{common}”", (evidence.place(cell),), _unit_of(cell))
                             for cell in where.values())
