@@ -38,7 +38,9 @@ import pyoxigraph as ox
 
 from budgetkg import settings
 from budgetkg.ontology import terms as t
+from budgetkg.query import templates as q
 from budgetkg.query.figures import Figure, Wanted, measures, preference
+from budgetkg.query.figures import find as find_in_graph
 from budgetkg.stores import Store
 
 log = logging.getLogger(__name__)
@@ -421,3 +423,21 @@ def find(store: Store, catalog: Any, wanted: Wanted, units: list[str], phase: st
         suffix = f"{entry.scheme}/{entry.code}"
     return table.find(wanted, units, phase, suffix, all_units=len(units) == len(catalog.units))
 
+
+
+def pick(store: Store, catalog: Any, wanted: Wanted, units: list[str], phase: str, subject: str | None,
+         sparql: list[str]) -> dict[str, Figure]:
+    """Per unit, the figure `figures.find` picks: from the aggregate table when it covers the question
+    (with the query that reads the same figures from the graph, for whoever wants to check them),
+    else from the graph."""
+    figures = find(store, catalog, wanted, units, phase, subject)
+    if figures is None:
+        return find_in_graph(store, catalog, wanted, units, phase, subject, None, sparql)
+    bases = units
+    if subject is not None:
+        entry = catalog.subjects[subject]
+        bases = [f"{unit}/{entry.scheme}/{entry.code}" for unit in units]
+    slices = [t.slice_iri(base, phase, t.codes()[m].notation) for m in measures(wanted) for base in bases]
+    sparql.append("# 由聚合表（入库时按 query.figures 的规则预先选定）得出；以下查询从图谱读出同样的数字\n"
+                  + q.observations(slices, wanted.fund, wanted.exptype, wanted.year))
+    return figures

@@ -44,6 +44,8 @@ class Group:
             return f"{label(self.department)}{'' if plain else '的'}{self.chosen}"
         if self.chosen and self.region:
             return f"{self.region}的{self.chosen}"
+        if self.chosen == CHOSEN["every"]:
+            return "图谱中的各单位"
         return self.chosen or f"这{len(self.units)}个单位"
 
     def count_note(self, label) -> str:
@@ -139,8 +141,8 @@ def group_of(store: Store, catalog: Catalog, u: Understanding, sparql: list[str]
             found, read = members(store, catalog, department, u.year, u.phases[0] if u.phase_stated else None, sparql)
             pool += [x for x in found if x not in pool]
             documents += read
-        if not u.units and u.members in ("stationed", "kind"):
-            # "柳州市政府四个驻外办事处", "普陀区各街道": the units of the region named (or of any region)
+        if not u.units and u.members in ("stationed", "kind", "every"):
+            # "柳州市政府四个驻外办事处", "普陀区各街道", "苏州各单位": the units of the region named (or of any region)
             pool = [x for x, entry in catalog.units.items() if not u.regions or any(r in entry.region_name for r in u.regions)]
         if pool:
             if u.members == "stationed":

@@ -241,7 +241,7 @@ class Understander:
                 u.mentions.remove(mention)
                 u.units = [i for i in u.units if i not in mention.targets]
                 return
-        if not u.units and u.members not in ("stationed", "kind"):  # "柳州市政府各驻外机构": the words choose the units
+        if not u.units and u.members not in ("stationed", "kind", "every"):  # "柳州市政府各驻外机构": the words choose the units
             taken = [(m.start, m.end) for m in u.mentions if m.kind in ("unit", "project")]
             u.unknown_unit = next((text[s:e] for s, e in organ_names(text) if not _overlaps((s, e), taken)), None)
 

@@ -1,4 +1,4 @@
-"""The aggregate table (query.aggregates): the figure each ranking picks, precomputed at ingest, is
+"""The aggregate table (query.aggregates): the figure each ranking or total over units picks, precomputed at ingest, is
 the figure `figures.find` picks from the graph, with the same document, table and line; it is kept
 with the store and renewed by every ingest."""
 from __future__ import annotations
@@ -86,13 +86,15 @@ def test_what_the_table_does_not_cover_goes_to_the_graph(corpus_store):
     assert aggregates.find(corpus_store, catalog, Wanted(M("sangong"), details=("x",)), list(catalog.units), "budget") is None
 
 
-@pytest.mark.parametrize("question", ["哪个单位三公经费最多", "哪个单位的基本支出最多，前3名", "哪个单位的预算最少",
-                                      "哪个单位2023年决算支出最多", "哪个单位一般公共服务支出最多"])
-def test_a_ranking_from_the_table_cites_what_the_graph_cites(synthetic, monkeypatch, question):
+@pytest.mark.parametrize(("question", "intent"), [
+    ("哪个单位三公经费最多", "ranking"), ("哪个单位的基本支出最多，前3名", "ranking"), ("哪个单位的预算最少", "ranking"),
+    ("哪个单位2023年决算支出最多", "ranking"), ("哪个单位一般公共服务支出最多", "ranking"),
+    ("各单位的三公经费合计多少", "aggregate"), ("所有单位的基本支出平均多少", "aggregate")])
+def test_rankings_and_totals_from_the_table_cite_what_the_graph_cites(synthetic, monkeypatch, question, intent):
     store = synthetic[0]
     asker = Asker(store)
     from_table = asker.ask(question)
-    assert from_table["status"] in ("ok", "no_data") and from_table["intent"] == "ranking"
+    assert from_table["status"] in ("ok", "no_data") and from_table["intent"] == intent
     if from_table["status"] == "ok":
         assert from_table["sparql"].startswith("# 由聚合表")
     monkeypatch.setattr(aggregates, "find", lambda *args, **kwargs: None)
@@ -143,3 +145,20 @@ def test_the_bundled_corpus_has_a_table(corpus_store):
     assert table is not None and len(table) > 100
     assert Path(CORPUS).is_dir()
     same(corpus_store, catalog, replace(WANTED[0]), list(catalog.units), "budget")
+
+
+def test_a_total_over_all_units_counts_no_unit_twice(synthetic):
+    """A department's figure holds its units': summing "各单位" adds each unit once (no unit with its department)."""
+    store = synthetic[0]
+    catalog = Catalog(store)
+    answer = Asker(store).ask("各单位的三公经费合计多少")
+    assert answer["status"] == "ok" and "不重复相加" in answer["answer"]
+    by_name = {catalog.unit_label(iri): iri for iri in catalog.units}
+    summed = [by_name[row[0]] for row in answer["rows"] if row[0] not in ("合计", "平均")]
+    for unit in summed:
+        parent = catalog.units[unit].parent
+        while parent is not None and parent in catalog.units:
+            assert parent not in summed, (unit, parent)
+            parent = catalog.units[parent].parent
+    total = next(row[4] for row in answer["rows"] if row[0] == "合计")
+    assert abs(total - sum(row[4] for row in answer["rows"] if row[0] not in ("合计", "平均"))) < 0.01

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from budgetkg.query import aggregates
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL, Result
@@ -32,7 +33,7 @@ def _chosen_figure(ctx: Context, u: Understanding, dims: dict, units: list[str],
     wanted = Wanted.of(u, dims)
     best: tuple[str | None, dict[str, Figure]] = (None, {})
     for subject in u.asked_subjects or [None]:
-        figures = find(ctx.store, ctx.catalog, wanted, units, phase, subject, None, sparql)
+        figures = aggregates.pick(ctx.store, ctx.catalog, wanted, units, phase, subject, sparql)
         if len(figures) > len(best[1]):
             best = (subject, figures)
     return wanted, best[0], best[1]
@@ -85,7 +86,9 @@ def _block(ctx: Context, u: Understanding, group: Group, dims: dict, phase: str,
         sources: list[dict] = []
         own = _against_department(ctx, group, wanted, subject, phase, u.year, None, sparql, sources)
         return Block(f"{_heading(ctx, group)}，文件都未分别公开{PHASE_LABEL[phase]}{what}。{own}", sources=sources)
-    found = [figures[x] for x in group.units if x in figures]
+    # a unit whose department is summed too is in the department's figure already ("各单位" of a region)
+    inside = [x for x in group.units if x in figures and _ancestor_in(ctx, x, figures)]
+    found = [figures[x] for x in group.units if x in figures and x not in inside]
     money = common_unit(u.money, *found)
     amounts = [in_unit(f.amount, money).quantize(CENT, ROUND_HALF_UP) for f in found]
     total = sum(amounts, Decimal(0))
@@ -107,13 +110,29 @@ def _block(ctx: Context, u: Understanding, group: Group, dims: dict, phase: str,
                  f"平均每个单位{number(average)}{money}（{number(total)} ÷ {len(amounts)} = {number(average)}）。")
     if len(years) > 1:
         text += f"注意：各单位的数字不是同一年度的（{when}），各取其最新一年。"
+    if inside:
+        text += f"{_some([label(x) for x in inside])}的数字已含在其部门的数字中，不重复相加。"
     if silent:
-        text += f"{'、'.join(silent)}的文件未列{what}，{'未计入合计和平均' if len(amounts) > 1 else '无法合计'}。"
+        text += f"{_some(silent)}的文件未列{what}，{'未计入合计和平均' if len(amounts) > 1 else '无法合计'}。"
     if len(years) == 1:
         text += _against_department(ctx, group, wanted, subject, phase, years[0], (money, total), sparql, block.sources)
     block.text = text
     block.rows += [["合计", None, None, what, float(total), None, None, None], ["平均", None, None, what, float(average), None, None, None]]
     return block
+
+
+def _some(names: list[str], shown: int = 10) -> str:
+    """Names in a sentence, the first ten of a long list."""
+    return "、".join(names) if len(names) <= shown else f"{'、'.join(names[:shown])}等{len(names)}个单位"
+
+
+def _ancestor_in(ctx: Context, unit: str, figures: dict[str, Figure]) -> bool:
+    parent = ctx.catalog.units[unit].parent
+    while parent is not None and parent in ctx.catalog.units:
+        if parent in figures:
+            return True
+        parent = ctx.catalog.units[parent].parent
+    return False
 
 
 def _against_department(ctx: Context, group: Group, wanted: Wanted, subject: str | None, phase: str, year: int | None,

@@ -4,12 +4,11 @@ The figures come from the aggregate table (query.aggregates: each unit's figure 
 would pick it, precomputed at ingest) when it covers the question, else from the graph."""
 from __future__ import annotations
 
-from budgetkg.ontology import terms as t
 from budgetkg.query import aggregates
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL, Result
-from budgetkg.query.figures import Wanted, find, measures
+from budgetkg.query.figures import Wanted
 from budgetkg.query.groups import group_of, members
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import Understanding
@@ -31,14 +30,6 @@ def scope(ctx: Context, u: Understanding, sparql: list[str]) -> list[str]:
     return u.units or list(ctx.catalog.units)
 
 
-def slices(ctx: Context, wanted: Wanted, units: list[str], phase: str, subject: str | None) -> list[str]:
-    """The qb:Slices `figures.find` reads for these units (of the subject, if any), every measure it tries."""
-    if subject:
-        entry = ctx.catalog.subjects[subject]
-        units = [f"{unit}/{entry.scheme}/{entry.code}" for unit in units]
-    return [t.slice_iri(base, phase, t.codes()[m].notation) for m in measures(wanted) for base in units]
-
-
 def answer(ctx: Context, u: Understanding) -> Result:
     sparql: list[str] = []
     units = scope(ctx, u, sparql)
@@ -48,12 +39,7 @@ def answer(ctx: Context, u: Understanding) -> Result:
     phase = u.phases[0]
     wanted = Wanted.of(u)
     what = say.describe(ctx.catalog, wanted, subject)
-    figures = aggregates.find(ctx.store, ctx.catalog, wanted, units, phase, subject)
-    if figures is None:  # not in the aggregate table: read the candidates from the graph
-        figures = find(ctx.store, ctx.catalog, wanted, units, phase, subject, None, sparql)
-    else:  # the query that reads the same figures from the graph, for whoever wants to check them
-        sparql.append("# 由聚合表（入库时按 query.figures 的规则预先选定）得出；以下查询从图谱读出同样的数字\n"
-                      + q.observations(slices(ctx, wanted, units, phase, subject), wanted.fund, wanted.exptype, wanted.year))
+    figures = aggregates.pick(ctx.store, ctx.catalog, wanted, units, phase, subject, sparql)
     if not figures:
         return Result("no_data", f"这些单位的文件都未公开{PHASE_LABEL[phase]}{what}。", "ranking", sparql)
     # equal amounts in the order of their units' IRIs: the same order whichever way the figures were found
