@@ -193,7 +193,7 @@ def test_one_wrong_figure_of_the_text_is_one_finding():
 def test_a_name_wrapped_over_lines_is_not_another_name():
     """生态环境局 2025 决算 (text of a PDF): cells wrapped over two lines come out interleaved with the row
     above ("险机缴关费事支业出单位职业年金缴"); every character of the name is there: no code-name hint.  A name
-    with other words still is one (石泉路 2025 决算 prints 20805 as 行政事业单位离退休, its name before 2019)."""
+    with other words still is one (石泉路 2025 决算 prints 20805 as 行政事业单位离退休, its former name)."""
     from budgetkg.query.audit.rules import _wrapped
 
     assert _wrapped("险机缴关费事支业出单位职业年金缴", "机关事业单位职业年金缴费支出")
