@@ -1,5 +1,5 @@
-"""Rankings over many units: from the aggregate table against the same questions from the graph,
-in one process, paired (a script, not a test).
+"""Rankings and totals over many units: rankings from the aggregate table against the same questions
+from the graph, in one process, paired, and totals over units (a script, not a test).
 
     python benchmarks/ranking_bench.py --corpora 1000 10000
     python benchmarks/ranking_bench.py --store /tmp/budgetkg-bench/store-1000 --repeat 20 --graph-repeat 1
@@ -8,7 +8,8 @@ Opens the store of each corpus (BUDGETKG_BENCH_DIR/store-N, as ingest_bench.py -
 builds an Asker (no answer cache) and asks each ranking question `--repeat` times with the
 aggregate table (query.aggregates) and `--graph-repeat` times with the table turned off (the
 figures read from the graph, as before the table), alternating.  Prints p50/p95 of each, per kind
-of ranking, and checks that both name the same figures.
+of ranking, and checks that both name the same figures.  Then each total (sums and averages over a
+department's units, and over all units) is asked `--repeat` times: p50/p95 and the answer's status.
 """
 from __future__ import annotations
 
@@ -35,10 +36,27 @@ ALL_UNITS = {
 }
 
 
+TOTALS_ALL_UNITS = {
+    "三公经费, all units": "所有单位的三公经费合计",
+    "budget total, all units": "全部单位的预算合计是多少",
+}
+
+
+def biggest(asker: Any, departments: int) -> list[Any]:
+    return sorted((u for u in asker.catalog.units.values() if u.children), key=lambda u: (-len(u.children), u.iri))[:departments]
+
+
+def totals(asker: Any, departments: int) -> dict[str, str]:
+    found = dict(TOTALS_ALL_UNITS)
+    for unit in biggest(asker, departments):
+        found[f"三公经费, a department's {len(unit.children)} units"] = f"{unit.name}各单位的三公经费合计"
+        found[f"basic expenditure, {len(unit.children)} units"] = f"{unit.name}下属单位基本支出合计，平均每家多少"
+    return found
+
+
 def questions(asker: Any, departments: int) -> dict[str, str]:
     found = dict(ALL_UNITS)
-    biggest = sorted((u for u in asker.catalog.units.values() if u.children), key=lambda u: (-len(u.children), u.iri))
-    for unit in biggest[:departments]:
+    for unit in biggest(asker, departments):
         found[f"a department's {len(unit.children)} units"] = f"{unit.name}下属单位中哪个支出最多"
     return found
 
@@ -86,6 +104,21 @@ def run(name: str, spec: str, repeat: int, graph_repeat: int, departments: int, 
               f"({status}{'' if row['from_table'] else ', not from the table'})", flush=True)
     record["all_table_p50"], record["all_table_p95"] = pct(every, 0.5), pct(every, 0.95)
     print(f"{'all rankings from the table':<32} {record['all_table_p50']:>10.1f} {record['all_table_p95']:>10.1f}", flush=True)
+    print(f"\n{'total':<32} {'p50':>10} {'p95':>10}  status")
+    record["totals"], answered = {}, []
+    for label, question in totals(asker, departments).items():
+        ms = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            result = asker.ask(question)
+            ms.append((time.perf_counter() - started) * 1000)
+        row = {"question": question, "status": result["status"], "intent": result["intent"], "p50": pct(ms, 0.5), "p95": pct(ms, 0.95)}
+        record["totals"][label] = row
+        if result["status"] == "ok":
+            answered += ms
+        print(f"{label:<32} {row['p50']:>10.1f} {row['p95']:>10.1f}  {row['status']} ({row['intent']})", flush=True)
+    record["totals_p50"], record["totals_p95"] = pct(answered, 0.5), pct(answered, 0.95)
+    print(f"{'all totals answered':<32} {record['totals_p50']:>10.1f} {record['totals_p95']:>10.1f}", flush=True)
     append_result(json_out, record)
     store.close()
 
