@@ -34,7 +34,7 @@ from common import BENCH_DIR, append_result, corpus, machine, run_child  # noqa:
 
 from budgetkg.stores import Select, Store, open_store  # noqa: E402
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "questions" / "dev.jsonl"
+DEV = Path(__file__).resolve().parents[1] / "tests" / "questions" / "dev.jsonl"
 
 
 class Recording:
