@@ -8,7 +8,7 @@ For each corpus (the bundled one, or a synthetic one of N units: BUDGETKG_BENCH_
 store and building an `Asker`, with an empty cache dir and again with the caches it wrote), then per intent p50/p95 of the whole ask, of understanding
 (`Asker.timings["understand_ms"]`), of answering, and of the SPARQL inside answering.  The
 questions are the dev set on the bundled corpus and questions made from the catalog on synthetic
-ones (units, departments, projects and codes drawn with a fixed seed, plus rankings over all units).
+ones (units, departments, projects and codes drawn with a fixed seed, plus rankings and a total over all units).
 
 `--peer` loads the same quads into rdflib's in-memory Dataset(default_union=True) in a child
 process and runs every distinct SPARQL text the asks sent, under a time budget; the printed
@@ -67,14 +67,15 @@ def synthetic_questions(asker: Any, count: int, seed: int = 7) -> list[str]:
     depts = sorted((u for u in c.units.values() if u.children), key=lambda u: u.iri)
     projects = sorted(c.projects.values(), key=lambda p: p.iri)
     codes = sorted(s.code for s in c.subjects.values() if len(s.code) == 7)
-    qs: list[str] = ["什么是三公经费", "哪个单位的预算最多", "哪个单位的三公经费最少", "哪个单位的基本支出最多"]
+    qs: list[str] = ["什么是三公经费", "哪个单位的预算最多", "哪个单位的三公经费最少", "哪个单位的基本支出最多",
+                     "所有单位的三公经费合计"]
     for _ in range(count):
         u, d, p = r.choice(units), r.choice(depts), r.choice(projects)
         owner = c.units[p.unit].name
         qs += [f"{u.name}的预算总额是多少", f"{u.name}的基本支出", f"{u.name}的三公经费", f"{u.code}的上级部门是哪个",
                f"{d.name}有哪些下属单位", f"{u.name}有什么项目", f"{owner}{p.name}多少钱", f"{owner}{p.name}的绩效目标",
                f"{u.name}支出比上年增加多少", f"{u.name}决算执行率", f"{r.choice(codes)}是什么科目",
-               f"{d.name}下属单位中哪个支出最多", f"{u.name}{r.choice(codes)}科目预算"]
+               f"{d.name}下属单位中哪个支出最多", f"{u.name}{r.choice(codes)}科目预算", f"{d.name}各单位的基本支出合计"]
     return qs
 
 
