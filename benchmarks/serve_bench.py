@@ -11,8 +11,8 @@ for each number of connections, loads each server in turn, `--rounds` times (int
 other work on the machine slows them alike), keeping N keep-alive connections busy: /api/ask with the development questions
 (tests/questions/dev.jsonl, each connection its own session), /sparql with small researcher
 queries.  The client is a plain asyncio HTTP/1.1 loop (httpx costs more CPU than the server it
-measures on 2 cores).  Prints requests/s, p50/p99, the share answered 503 (refused) and the longest
-wait, and the ratio to the minimal app's throughput.
+measures on 2 cores).  Prints requests/s, p50/p99, the share answered 503 (refused, and how many of
+those lacked a Retry-After header), the longest wait, and the ratio to the minimal app's throughput.
 """
 from __future__ import annotations
 
@@ -128,11 +128,12 @@ def _ask_request(body: bytes, session: str) -> bytes:
             + str(len(body)).encode() + b"\r\n\r\n" + body)
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bool]:
+    """Status, whether the server closes the connection, whether it says when to retry (Retry-After)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.split(b"\r\n")
     status = int(lines[0].split(b" ", 2)[1])
-    length, close = 0, False
+    length, close, retry = 0, False, False
     for line in lines[1:]:
         name, _, value = line.partition(b":")
         name = name.strip().lower()
@@ -140,13 +141,15 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
             length = int(value)
         elif name == b"connection" and value.strip().lower() == b"close":
             close = True
+        elif name == b"retry-after":
+            retry = True
     if length:
         await reader.readexactly(length)
-    return status, close
+    return status, close, retry
 
 
 async def _connection(port: int, route: str, items: list[bytes], until: float, seed: int,
-                      out: list[tuple[float, int]]) -> None:
+                      out: list[tuple[float, int, bool]]) -> None:
     rng = random.Random(seed)
     session = f"bench-{seed}"
     reader = writer = None
@@ -158,10 +161,10 @@ async def _connection(port: int, route: str, items: list[bytes], until: float, s
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.write(request)
-            status, close = await _read_response(reader)
+            status, close, retry = await _read_response(reader)
         except (OSError, asyncio.IncompleteReadError, ValueError):
-            status, close = 0, True
-        out.append((time.perf_counter() - started, status))
+            status, close, retry = 0, True, False
+        out.append((time.perf_counter() - started, status, retry))
         if close and writer is not None:
             writer.close()
             reader = writer = None
@@ -169,9 +172,9 @@ async def _connection(port: int, route: str, items: list[bytes], until: float, s
         writer.close()
 
 
-async def _load(port: int, route: str, connections: int, seconds: float) -> tuple[list[tuple[float, int]], float]:
+async def _load(port: int, route: str, connections: int, seconds: float) -> tuple[list[tuple[float, int, bool]], float]:
     items = requests_for(route)
-    out: list[tuple[float, int]] = []
+    out: list[tuple[float, int, bool]] = []
     started = time.perf_counter()
     until = started + seconds
     await asyncio.gather(*(_connection(port, route, items, until, seed, out) for seed in range(connections)))
@@ -183,31 +186,28 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
+def summary(samples: list[tuple[float, int, bool]], elapsed: float) -> dict[str, Any]:
+    ok = [s for s, status, _ in samples if status == 200]
+    refused = [s for s, status, _ in samples if status == 503]
+    return {"requests": len(samples), "ok": len(ok), "refused": len(refused),
+            "failed": sum(1 for _, status, _ in samples if status not in (200, 503)), "ok_per_s": len(ok) / elapsed,
+            "p50_ms": pct(ok, 0.5) * 1000, "p99_ms": pct(ok, 0.99) * 1000,
+            "refused_share": len(refused) / len(samples) if samples else 0.0,
+            "refused_without_retry_after": sum(1 for _, status, retry in samples if status == 503 and not retry),
+            "longest_ms": max((s for s, _, _ in samples), default=0) * 1000, "refused_p99_ms": pct(refused, 0.99) * 1000}
+
+
 def measure(port: int, route: str, connections: int, seconds: float) -> dict[str, Any]:
     asyncio.run(_load(port, route, connections, min(1.0, seconds)))  # warm-up: connections, caches
     samples, elapsed = asyncio.run(_load(port, route, connections, seconds))
-    ok = [s for s, status in samples if status == 200]
-    refused = [s for s, status in samples if status == 503]
-    failed = [s for s, status in samples if status not in (200, 503)]
-    every = [s for s, _ in samples]
-    return {"route": route, "connections": connections, "requests": len(samples), "ok": len(ok), "refused": len(refused),
-            "failed": len(failed), "ok_per_s": len(ok) / elapsed, "p50_ms": pct(ok, 0.5) * 1000, "p99_ms": pct(ok, 0.99) * 1000,
-            "refused_share": len(refused) / len(samples) if samples else 0.0, "longest_ms": max(every, default=0) * 1000,
-            "refused_p99_ms": pct(refused, 0.99) * 1000, "samples": samples, "elapsed": elapsed}
+    return {"route": route, "connections": connections, **summary(samples, elapsed), "samples": samples, "elapsed": elapsed}
 
 
 def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The turns of one target as one run: throughput over their time, percentiles over all their requests."""
     samples = [s for r in runs for s in r.pop("samples")]
     elapsed = sum(r.pop("elapsed") for r in runs)
-    ok = [s for s, status in samples if status == 200]
-    refused = [s for s, status in samples if status == 503]
-    return {"requests": len(samples), "ok": len(ok), "refused": len(refused),
-            "failed": sum(1 for _, status in samples if status not in (200, 503)), "ok_per_s": len(ok) / elapsed,
-            "p50_ms": pct(ok, 0.5) * 1000, "p99_ms": pct(ok, 0.99) * 1000,
-            "refused_share": len(refused) / len(samples) if samples else 0.0,
-            "longest_ms": max((s for s, _ in samples), default=0) * 1000, "refused_p99_ms": pct(refused, 0.99) * 1000,
-            "turns": [round(r["ok_per_s"]) for r in runs]}
+    return {**summary(samples, elapsed), "turns": [round(r["ok_per_s"]) for r in runs]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
                         ratio = f"  {r['ratio_to_minimal']:.2f}× minimal" if "ratio_to_minimal" in r else ""
                         print(f"{target:14} workers={r['workers']!s:7} conns={connections:4}: {r['ok_per_s']:8.1f} ok/s  "
                               f"p50 {r['p50_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  refused {r['refused_share']:6.1%}  "
-                              f"failed {r['failed']}  longest {r['longest_ms']:7.0f} ms{ratio}", flush=True)
+                              f"(without Retry-After {r['refused_without_retry_after']})  failed {r['failed']}  longest {r['longest_ms']:7.0f} ms{ratio}",
+                              flush=True)
                         append_result(args.json, {"bench": "serve", **r})
             finally:
                 for process, _ in servers.values():
