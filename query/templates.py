@@ -71,8 +71,16 @@ def facts(owners: list[str], kind: str, documents: list[str] | None = None, by: 
     Execution (执行率), Statement (a count or score) or Absence (what there is none of), from the given
     documents only if any."""
     assert kind in ("Change", "Execution", "Statement", "Absence") and by in ("unit", "project")
-    restriction = within(documents) + " " if documents else ""
-    return by_property(values("owner", owners), f"?x bk:{by} ?owner . {restriction}FILTER EXISTS {{ ?x a bk:{kind} }}")
+    if not documents:
+        return by_property(values("owner", owners), f"?x bk:{by} ?owner . FILTER EXISTS {{ ?x a bk:{kind} }}")
+    # one GRAPH block a document: Oxigraph then reads the owner's resources of that graph alone
+    # (a FILTER on ?doc reads them in every graph first: 3-4× slower at 10,000 documents)
+    blocks = " UNION ".join(f"{{ GRAPH {iri(d)} {{ ?x bk:{by} ?owner . ?x a bk:{kind} . ?x ?p ?o . }} BIND({iri(d)} AS ?doc) }}"
+                            for d in documents)
+    return SPARQL_PREFIXES + f"""SELECT ?x ?doc ?p ?o ?owner WHERE {{
+  {values("owner", owners)}
+  {blocks}
+}}"""
 
 
 def bk_fields(**names: str) -> dict[str, str]:
