@@ -16,8 +16,8 @@ ones; else from the documents in the store.  A question the table does not cover
 a kind of document asked, a project) is answered from the graph as before.
 
 Columns are numpy arrays (a file of 2.5 million picks at 10,000 documents is ~80 MB and loads in a
-fraction of a second); an embedded analytical engine was not needed for a lookup by key (see
-docs/benchmarks.md).
+fraction of a second): a question looks up a range of keys, which a sorted column answers without an
+analytical engine beside the store (rankings over all units at 10,000 documents in docs/benchmarks.md).
 """
 from __future__ import annotations
 
