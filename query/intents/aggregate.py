@@ -88,7 +88,8 @@ def _block(ctx: Context, u: Understanding, group: Group, dims: dict, phase: str,
         return Block(f"{_heading(ctx, group)}，文件都未分别公开{PHASE_LABEL[phase]}{what}。{own}", sources=sources)
     # a unit whose department is summed too is in the department's figure already ("各单位" of a region)
     inside = [x for x in group.units if x in figures and _ancestor_in(ctx, x, figures)]
-    found = [figures[x] for x in group.units if x in figures and x not in inside]
+    counted = set(figures).difference(inside)
+    found = [figures[x] for x in group.units if x in counted]
     money = common_unit(u.money, *found)
     amounts = [in_unit(f.amount, money).quantize(CENT, ROUND_HALF_UP) for f in found]
     total = sum(amounts, Decimal(0))
