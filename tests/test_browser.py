@@ -266,6 +266,18 @@ def test_unit_page(tab):
     assert parent.inner_text() == "柳州市人民政府办公室" and parent.get_attribute("href") == "/units/450200/103"
 
 
+def test_unit_page_shows_the_audits_findings(tab):
+    """Errors and warnings listed with their places; the rounding hints folded away until asked for."""
+    tab.open("/units/450200/103007")
+    findings = tab.page.locator("#findings ul.findings").first
+    findings.wait_for()
+    assert "total-parts" in findings.inner_text() and "政府采购" in findings.inner_text()  # the 0.00 合计 of 表10
+    hints = tab.page.locator("#findings details.hints")
+    assert hints.get_attribute("open") is None and not hints.locator("li.finding").first.is_visible()
+    hints.locator("summary").click()
+    assert hints.locator("li.finding.hint").first.is_visible()
+
+
 def test_html_in_names_is_shown_as_text(tab):
     tab.open("/units")
     tab.page.locator(".units a.unit-link").first.wait_for()

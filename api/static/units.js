@@ -67,14 +67,19 @@ function placeText(p) {
 async function showFindings(section, key) {
   const data = await getJSON("/api/units/" + key + "/findings");
   const s = data.summary;
-  const items = data.findings.map(f => el("li", {class: "finding " + f.severity},
+  const item = f => el("li", {class: "finding " + f.severity},
     el("span", {class: "severity"}, SEVERITY[f.severity] || f.severity), " ",
     el("code", {}, f.rule), " ", f.message,
     el("ul", {class: "places"}, f.places.slice(0, 4).map(p => el("li", {class: "muted"}, placeText(p))),
-       f.places.length > 4 ? el("li", {class: "muted"}, `…另有 ${f.places.length - 4} 处`) : null)));
+       f.places.length > 4 ? el("li", {class: "muted"}, `…另有 ${f.places.length - 4} 处`) : null));
+  // errors and warnings shown; hints (mostly 0.01 万元 rounding) folded away
+  const serious = data.findings.filter(f => f.severity !== "hint").map(item);
+  const hints = data.findings.filter(f => f.severity === "hint").map(item);
   section.replaceChildren(
     el("p", {}, `错误 ${s.error}，警告 ${s.warning}，提示 ${s.hint}（审查了 ${data.documents} 份文件；命令行：budgetkg check）`),
-    items.length ? el("ul", {class: "findings"}, items) : el("p", {class: "muted"}, "没有发现问题。"));
+    serious.length ? el("ul", {class: "findings"}, serious) : el("p", {class: "muted"}, "没有发现错误或警告。"),
+    hints.length ? el("details", {class: "hints"}, el("summary", {}, `提示 ${hints.length} 条（多为 0.01 万元的尾差）`),
+                      el("ul", {class: "findings"}, hints)) : null);
 }
 
 document.addEventListener("DOMContentLoaded", () => {
