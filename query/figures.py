@@ -8,6 +8,8 @@ rule that answers (query.intents), unit pages (api.units) and network exports (q
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -214,6 +216,40 @@ def latest_documents(catalog: Catalog, wanted: Wanted, units: list[str], phase: 
     return list(dict.fromkeys(found))
 
 
+FACT_ROWS_KEPT = 512  # narrative-fact query results kept per process (an answer asks the same one up to three times)
+_fact_rows_kept: OrderedDict[tuple[str, str], list[dict[str, str | None]]] = OrderedDict()
+_fact_rows_lock = threading.Lock()
+
+
+def _fact_rows(store: Store, catalog: Catalog, query: str) -> list[dict[str, str | None]]:
+    """The rows of a narrative-fact query, kept per store generation (the same documents give the same
+    rows); the rows are shared: read them, never change them."""
+    key = (catalog.generation, query) if catalog.generation else None
+    with _fact_rows_lock:
+        kept = _fact_rows_kept.get(key) if key else None
+    if kept is not None:
+        return kept
+    rows = q.pivot(store.select(query), q.FACT_FIELDS, ("label", "year", "line"))
+    if key:
+        with _fact_rows_lock:
+            _fact_rows_kept[key] = rows
+            while len(_fact_rows_kept) > FACT_ROWS_KEPT:
+                _fact_rows_kept.popitem(last=False)
+    return rows
+
+
+NARRATING_MOST = 60  # documents named graph by graph; beyond, the facts are looked for in every graph
+
+
+def narrating(catalog: Catalog, units: list[str]) -> list[str] | None:
+    """The documents that can state the units' facts: their own, their departments' and their own
+    units' (None when there are too many to name them)."""
+    found = {d.iri for unit in units for d in catalog.documents_about(unit)}
+    found |= {d for unit in units for child in catalog.units[unit].children if child in catalog.units
+              for d in catalog.units[child].own_documents}
+    return sorted(found) if 0 < len(found) <= NARRATING_MOST else None
+
+
 def stated_facts(store: Store, catalog: Catalog, wanted: Wanted, units: list[str], kind: str, phase: str,
                  pick: Callable[[list[dict]], dict | None]) -> tuple[dict[str, dict], list[str]]:
     """Per unit, the fact of the text (Change: year-on-year, Execution: 执行率) `pick` chooses among
@@ -227,8 +263,8 @@ def stated_facts(store: Store, catalog: Catalog, wanted: Wanted, units: list[str
         todo = [unit for unit in units if unit not in chosen]
         if not todo:
             break
-        queries.append(q.facts(todo, kind, documents))
-        rows = q.pivot(store.select(queries[-1]), q.FACT_FIELDS, ("label", "year", "line"))
+        queries.append(q.facts(todo, kind, documents or narrating(catalog, todo)))
+        rows = _fact_rows(store, catalog, queries[-1])
         for unit in todo:
             found = pick([r for r in rows if r["unit"] == unit and (wanted.year is None or int(r["year"]) == wanted.year)])
             if found is not None:
