@@ -294,7 +294,8 @@ class Understander:
                 if any(m.kind == "project" and m.start == start for m in u.mentions):
                     continue
                 u.mentions.append(Mention("project", text[start:end], start, end, targets))
-                u.projects.extend(p for p in targets if p not in u.projects)
+                known = set(u.projects)  # a common name ("业务经费") names thousands of projects
+                u.projects.extend(p for p in targets if p not in known)
             if u.projects:
                 return
         self._project_by_its_start(u, text, taken)
