@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from budgetkg.ontology import terms as t
 from budgetkg.query import templates as q
@@ -168,7 +168,7 @@ def find(store: Store, catalog: Catalog, wanted: Wanted, units: list[str], phase
         if sparql is not None:
             sparql.append(query)
         by_unit: dict[str, list[Figure]] = {}
-        for figure in kept(catalog, query, lambda text: read(store, text)):
+        for figure in read(store, query):
             if details <= figure.details and figure.unit in units and figure.unit not in best:
                 by_unit.setdefault(figure.unit, []).append(figure)
         for unit, mine in by_unit.items():
@@ -191,7 +191,7 @@ def parts(store: Store, catalog: Catalog, wanted: Wanted, figure: Figure, sparql
     if sparql is not None:
         sparql.append(query)
     by_measure: dict[str, list[Figure]] = {}
-    for found in kept(catalog, query, lambda text: read(store, text)):
+    for found in read(store, query):
         by_measure.setdefault(found.measure, []).append(found)
     order = [t.codes()[code].notation for code in narrower]
     return [the_figure(by_measure[m], figure.unit, figure.phase, catalog.documents, kind=wanted.kind)
@@ -216,28 +216,26 @@ def latest_documents(catalog: Catalog, wanted: Wanted, units: list[str], phase: 
     return list(dict.fromkeys(found))
 
 
-_T = TypeVar("_T")
-RESULTS_KEPT = 1024  # query results kept per process: an answer reads the same slices or facts up to three times
-KEPT_LARGEST = 2000  # rows or figures: a result over every unit is not kept
-_kept_results: OrderedDict[tuple[str, str], list] = OrderedDict()
-_kept_lock = threading.Lock()
+FACT_ROWS_KEPT = 512  # narrative-fact query results kept per process (an answer asks the same one up to three times)
+_fact_rows_kept: OrderedDict[tuple[str, str], list[dict[str, str | None]]] = OrderedDict()
+_fact_rows_lock = threading.Lock()
 
 
-def kept(catalog: Catalog, query: str, compute: Callable[[str], list[_T]]) -> list[_T]:
-    """`compute(query)`, the query's result, kept per store generation (the same documents give the
-    same result); the result is shared: read it, never change it."""
+def _fact_rows(store: Store, catalog: Catalog, query: str) -> list[dict[str, str | None]]:
+    """The rows of a narrative-fact query, kept per store generation (the same documents give the same
+    rows); the rows are shared: read them, never change them."""
     key = (catalog.generation, query) if catalog.generation else None
-    with _kept_lock:
-        found = _kept_results.get(key) if key else None
-    if found is not None:
-        return found
-    result = compute(query)
-    if key and len(result) <= KEPT_LARGEST:
-        with _kept_lock:
-            _kept_results[key] = result
-            while len(_kept_results) > RESULTS_KEPT:
-                _kept_results.popitem(last=False)
-    return result
+    with _fact_rows_lock:
+        kept = _fact_rows_kept.get(key) if key else None
+    if kept is not None:
+        return kept
+    rows = q.pivot(store.select(query), q.FACT_FIELDS, ("label", "year", "line"))
+    if key:
+        with _fact_rows_lock:
+            _fact_rows_kept[key] = rows
+            while len(_fact_rows_kept) > FACT_ROWS_KEPT:
+                _fact_rows_kept.popitem(last=False)
+    return rows
 
 
 NARRATING_MOST = 60  # documents named graph by graph; beyond, the facts are looked for in every graph
@@ -266,7 +264,7 @@ def stated_facts(store: Store, catalog: Catalog, wanted: Wanted, units: list[str
         if not todo:
             break
         queries.append(q.facts(todo, kind, documents or narrating(catalog, todo)))
-        rows = kept(catalog, queries[-1], lambda text: q.pivot(store.select(text), q.FACT_FIELDS, ("label", "year", "line")))
+        rows = _fact_rows(store, catalog, queries[-1])
         for unit in todo:
             found = pick([r for r in rows if r["unit"] == unit and (wanted.year is None or int(r["year"]) == wanted.year)])
             if found is not None:

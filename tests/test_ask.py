@@ -360,28 +360,3 @@ def test_questions_the_documents_answer_only_when_worked_out_or_read_in_the_text
     found = figures(result["answer"])
     assert all(f"{float(v):.2f}" in found for v in expected), result["answer"]
     assert all(t in result["answer"] for t in texts), result["answer"]
-
-
-def test_query_results_are_kept_per_store_generation():
-    """An answer reads the same slices up to three times: once per store generation, none without one."""
-    from types import SimpleNamespace
-
-    from budgetkg.query import figures
-
-    calls: list[str] = []
-
-    def compute(text: str) -> list[str]:
-        calls.append(text)
-        return [text]
-
-    one, other, unversioned = (SimpleNamespace(generation=g) for g in ("g-test-1", "g-test-2", None))
-    assert figures.kept(one, "Q-kept", compute) == ["Q-kept"] and figures.kept(one, "Q-kept", compute) == ["Q-kept"]
-    assert len(calls) == 1
-    figures.kept(other, "Q-kept", compute)  # another generation: the documents changed
-    figures.kept(unversioned, "Q-kept", compute)
-    figures.kept(unversioned, "Q-kept", compute)
-    assert len(calls) == 4
-    big = list(range(figures.KEPT_LARGEST + 1))
-    figures.kept(one, "Q-big", lambda text: calls.append(text) or big)
-    figures.kept(one, "Q-big", lambda text: calls.append(text) or big)
-    assert calls.count("Q-big") == 2  # a result over every unit is read again, not kept
