@@ -159,24 +159,15 @@ def _blocked(app, route: str, request) -> tuple[threading.Event, threading.Threa
     """Start `request` in a thread with the gate's one thread held until the event is set."""
     release, entered = threading.Event(), threading.Event()
     svc = app.state.services
-    if route == "ask":
-        original = svc.asker._answer
+    owner, name = (svc.asker, "_answer") if route == "ask" else (svc.runner, "run")
+    original = getattr(owner, name)
 
-        def slow(*args):
-            entered.set()
-            release.wait(10)
-            return original(*args)
+    def slow(*args):
+        entered.set()
+        release.wait(10)
+        return original(*args)
 
-        svc.asker._answer = slow
-    else:
-        original = svc.runner.run
-
-        def slow(*args):
-            entered.set()
-            release.wait(10)
-            return original(*args)
-
-        svc.runner.run = slow
+    setattr(owner, name, slow)
     out: list = []
     thread = threading.Thread(target=lambda: out.append(request()))
     thread.start()
