@@ -1,6 +1,7 @@
 """ParsedDocument → the quads of its named graph (documents → parsed tables → graph)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,6 +38,10 @@ def integer(value: int) -> ox.Literal:
 
 def decimal(value: Decimal) -> ox.Literal:
     return ox.Literal(format(value, "f"), datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def optional_decimal(value: Decimal | None) -> ox.Literal | None:
+    return decimal(value) if value is not None else None
 
 
 BK = {name: N(t.BK[name]) for name in (
@@ -292,82 +297,65 @@ class GraphBuilder:
             found = self.tables[number] = N(t.table_iri(t.document_iri(self.doc.sha256), number))
         return found
 
+    def fact(self, kind: str, index: int, label: str, unit: Unit, dims: Mapping[str, t.Code],
+             subject: Subject | None = None, phase: bool = True) -> ox.NamedNode:
+        """A fact of the text with what every kind has: its words, unit, year (and phase), dimensions
+        and subject."""
+        node = N(f"{self.doc_iri.value}/{kind.lower()}/{index}")
+        add = self.add
+        add(node, RDF_TYPE, BK[kind])
+        add(node, RDFS_LABEL, text(label))
+        add(node, BK["unit"], self.unit(unit))
+        add(node, BK["fiscalYear"], integer(self.doc.year))
+        if phase:
+            add(node, BK["phase"], N(t.code("phase", self.doc.phase).iri))
+        self.add_dims(node, dims)
+        if subject is not None:
+            add(node, BK["functionalSubject"] if subject.scheme == "func" else BK["economicSubject"], self.subject_iri(subject))
+        return node
+
+    def add_dims(self, node: ox.NamedNode, dims: Mapping[str, t.Code]) -> None:
+        for dimension, predicate in DIMENSION_PREDICATES.items():
+            if dimension in dims:
+                self.add(node, predicate, N(dims[dimension].iri))
+
     def add_narrative(self) -> None:
         doc = self.doc
         add = self.add
         base = self.doc_iri.value
         for index, change in enumerate(doc.changes, start=1):
-            c = N(f"{base}/change/{index}")
-            add(c, RDF_TYPE, BK["Change"])
-            add(c, RDFS_LABEL, text(change.topic))
-            add(c, BK["unit"], self.unit(change.unit))
-            add(c, BK["fiscalYear"], integer(doc.year))
-            add(c, BK["phase"], N(t.code("phase", doc.phase).iri))
-            for dimension, predicate in DIMENSION_PREDICATES.items():
-                if dimension in change.dims:
-                    add(c, predicate, N(change.dims[dimension].iri))
-            if change.subject is not None:
-                add(c, BK["functionalSubject"] if change.subject.scheme == "func" else BK["economicSubject"], self.subject_iri(change.subject))
-            add(c, BK["amount"], decimal(change.amount) if change.amount is not None else None)
-            add(c, BK["change"], decimal(change.change) if change.change is not None else None)
-            add(c, BK["changeRate"], decimal(change.rate) if change.rate is not None else None)
-            add(c, BK["previousAmount"], decimal(change.previous) if change.previous is not None else None)
+            c = self.fact("Change", index, change.topic, change.unit, change.dims, change.subject)
+            add(c, BK["amount"], optional_decimal(change.amount))
+            add(c, BK["change"], optional_decimal(change.change))
+            add(c, BK["changeRate"], optional_decimal(change.rate))
+            add(c, BK["previousAmount"], optional_decimal(change.previous))
             add(c, BK["basisPhase"], N(t.code("phase", change.basis).iri) if change.basis else None)
             add(c, BK["reason"], text(change.reason) if change.reason else None)
             add(c, BK["line"], integer(change.line))
             add(c, N(t.PROV.wasDerivedFrom), self.doc_iri)
         for index, execution in enumerate(doc.executions, start=1):
-            e = N(f"{base}/execution/{index}")
-            add(e, RDF_TYPE, BK["Execution"])
-            add(e, RDFS_LABEL, text(execution.topic))
-            add(e, BK["unit"], self.unit(execution.unit))
-            add(e, BK["fiscalYear"], integer(doc.year))
-            for dimension, predicate in DIMENSION_PREDICATES.items():
-                if dimension in execution.dims:
-                    add(e, predicate, N(execution.dims[dimension].iri))
-            if execution.subject is not None:
-                add(e, BK["functionalSubject"] if execution.subject.scheme == "func" else BK["economicSubject"], self.subject_iri(execution.subject))
+            e = self.fact("Execution", index, execution.topic, execution.unit, execution.dims, execution.subject, phase=False)
             if execution.project is not None:
                 add(e, BK["project"], self.project_iri(execution.project))
-            add(e, BK["budgetAmount"], decimal(execution.budget) if execution.budget is not None else None)
-            add(e, BK["finalAmount"], decimal(execution.final) if execution.final is not None else None)
-            add(e, BK["executionRate"], decimal(execution.rate) if execution.rate is not None else None)
+            add(e, BK["budgetAmount"], optional_decimal(execution.budget))
+            add(e, BK["finalAmount"], optional_decimal(execution.final))
+            add(e, BK["executionRate"], optional_decimal(execution.rate))
             add(e, BK["reason"], text(execution.reason) if execution.reason else None)
             add(e, BK["line"], integer(execution.line))
             add(e, N(t.PROV.wasDerivedFrom), self.doc_iri)
         for index, share in enumerate(doc.shares, start=1):
-            sh = N(f"{base}/share/{index}")
-            add(sh, RDF_TYPE, BK["Share"])
-            add(sh, RDFS_LABEL, text(share.topic))
-            add(sh, BK["unit"], self.unit(share.unit))
-            add(sh, BK["fiscalYear"], integer(doc.year))
-            add(sh, BK["phase"], N(t.code("phase", doc.phase).iri))
-            for dimension, predicate in DIMENSION_PREDICATES.items():
-                if dimension in share.dims:
-                    add(sh, predicate, N(share.dims[dimension].iri))
-            if share.subject is not None:
-                add(sh, BK["functionalSubject"] if share.subject.scheme == "func" else BK["economicSubject"], self.subject_iri(share.subject))
+            sh = self.fact("Share", index, share.topic, share.unit, share.dims, share.subject)
             add(sh, BK["amount"], decimal(share.amount))
             add(sh, BK["shareRate"], decimal(share.rate))
             add(sh, BK["ofLabel"], text(share.of) if share.of else None)
             if share.of_dims:
                 of = N(f"{sh.value}/of")
                 add(sh, BK["of"], of)
-                for dimension, predicate in DIMENSION_PREDICATES.items():
-                    if dimension in share.of_dims:
-                        add(of, predicate, N(share.of_dims[dimension].iri))
+                self.add_dims(of, share.of_dims)
             add(sh, BK["line"], integer(share.line))
             add(sh, N(t.PROV.wasDerivedFrom), self.doc_iri)
         for index, absence in enumerate(doc.absences, start=1):
-            a = N(f"{base}/absence/{index}")
-            add(a, RDF_TYPE, BK["Absence"])
-            add(a, RDFS_LABEL, text(absence.text))
-            add(a, BK["unit"], self.unit(doc.unit))
-            add(a, BK["fiscalYear"], integer(doc.year))
-            add(a, BK["phase"], N(t.code("phase", doc.phase).iri))
-            for dimension, predicate in DIMENSION_PREDICATES.items():
-                if dimension in absence.dims:
-                    add(a, predicate, N(absence.dims[dimension].iri))
+            a = self.fact("Absence", index, absence.text, doc.unit, absence.dims)
             add(a, BK["line"], integer(absence.line))
         aspects = t.aspects()
         for index, statement in enumerate(doc.statements, start=1):
