@@ -197,15 +197,17 @@ class Catalog:
                     names[region + form].add(entry.iri)
         return names
 
-    def documents_about(self, unit: str) -> list[DocumentEntry]:
-        """The unit's own documents and those of its departments (which list their units' rows)."""
-        found: list[DocumentEntry] = []
-        seen: set[str] = set()
-        while unit in self.units and unit not in seen:
-            seen.add(unit)
-            found += [self.documents[d] for d in self.units[unit].own_documents]
+    def lineage(self, unit: str) -> list[str]:
+        """The unit and its departments upwards (the units the catalog holds)."""
+        found: list[str] = []
+        while unit in self.units and unit not in found:
+            found.append(unit)
             unit = self.units[unit].parent or ""
         return found
+
+    def documents_about(self, unit: str) -> list[DocumentEntry]:
+        """The unit's own documents and those of its departments (which list their units' rows)."""
+        return [self.documents[d] for x in self.lineage(unit) for d in self.units[x].own_documents]
 
     def phase_held(self, unit: str, year: int | None) -> str | None:
         """The phase of the documents about the unit of that year (else of its latest year), when they

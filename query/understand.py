@@ -222,7 +222,7 @@ class Understander:
                 if iri not in units:
                     units.append(iri)
         # "柳州市人民政府办公室驻北京联络处": a department named before its unit only says whose unit it is
-        ancestors = {a for i in units for a in self._ancestors(i)}
+        ancestors = {a for i in units for a in self.catalog.lineage(i)[1:]}
         u.units = [i for i in units if i not in ancestors] or units
         u.mentions.extend(found)
 
@@ -266,13 +266,6 @@ class Understander:
                         if other not in result and region in self.catalog.units[other].region_name:
                             result.append(other)
         return result
-
-    def _ancestors(self, iri: str) -> list[str]:
-        found, parent = [], self.catalog.units[iri].parent
-        while parent and parent not in found and parent in self.catalog.units:
-            found.append(parent)
-            parent = self.catalog.units[parent].parent
-        return found
 
     def _prefer_departments(self, iris: list[str]) -> list[str]:
         """A department and its 本级 share a name; the name means the department."""

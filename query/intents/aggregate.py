@@ -87,7 +87,7 @@ def _block(ctx: Context, u: Understanding, group: Group, dims: dict, phase: str,
         own = _against_department(ctx, group, wanted, subject, phase, u.year, None, sparql, sources)
         return Block(f"{_heading(ctx, group)}，文件都未分别公开{PHASE_LABEL[phase]}{what}。{own}", sources=sources)
     # a unit whose department is summed too is in the department's figure already ("各单位" of a region)
-    inside = [x for x in group.units if x in figures and _ancestor_in(ctx, x, figures)]
+    inside = [x for x in group.units if x in figures and any(d in figures for d in ctx.catalog.lineage(x)[1:])]
     counted = set(figures).difference(inside)
     found = [figures[x] for x in group.units if x in counted]
     money = common_unit(u.money, *found)
@@ -125,15 +125,6 @@ def _block(ctx: Context, u: Understanding, group: Group, dims: dict, phase: str,
 def _some(names: list[str], shown: int = 10) -> str:
     """Names in a sentence, the first ten of a long list."""
     return "、".join(names) if len(names) <= shown else f"{'、'.join(names[:shown])}等{len(names)}个单位"
-
-
-def _ancestor_in(ctx: Context, unit: str, figures: dict[str, Figure]) -> bool:
-    parent = ctx.catalog.units[unit].parent
-    while parent is not None and parent in ctx.catalog.units:
-        if parent in figures:
-            return True
-        parent = ctx.catalog.units[parent].parent
-    return False
 
 
 def _against_department(ctx: Context, group: Group, wanted: Wanted, subject: str | None, phase: str, year: int | None,
