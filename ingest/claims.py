@@ -207,8 +207,8 @@ class ClaimReader:
             head = head[:verb.start()] if sentence.comparing and (verb := _VERB.search(head)) else head
             named = self.topic(head)
             if named is not None and whole is not None:
-                named = _part_of(whole, named)
-            named = named or self.part_of(sentence.topic, head)
+                named = _within(whole, named)
+            named = named or self.detail_of(sentence.topic, head)
             if named is not None:
                 topic = named
             elif topic is None and previous is not None and previous.topic is not None and \
@@ -360,7 +360,7 @@ class ClaimReader:
                 dims = merge(dims, {"measure": code("measure", "income")})
         return Topic(label, dims, details=tuple(details))
 
-    def part_of(self, topic: Topic | None, words: str) -> Topic | None:
+    def detail_of(self, topic: Topic | None, words: str) -> Topic | None:
         """"…政府采购金额为372.34万元，其中：货物采购金额8.57万元": a part of the sentence's topic, named
         by a detail of the vocabulary alone."""
         if topic is None or topic.subject is not None or topic.project is not None:
@@ -571,7 +571,7 @@ def _same_topic(head: str, topic: Topic | None, named: dict[str, set[str]], fact
     return True
 
 
-def _part_of(whole: Topic, part: Topic) -> Topic:
+def _within(whole: Topic, part: Topic) -> Topic:
     """What "X万元，其中：基本支出Y万元" states: Y is the 基本支出 of X.  The part keeps every dimension it
     names and takes the others (the subject, the type, the fund) from the whole."""
     if part.subject is not None and whole.subject is not None or part.project is not None:
