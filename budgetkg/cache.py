@@ -1,14 +1,17 @@
 """Files in the cache directory (Settings.cache_dir) that spare start-up work at scale.
 
-Each file is named by its kind and a digest of everything it was made from, so a file that
-exists is current; nothing is ever invalidated, old files of a kind are pruned instead.  The
+Each file is named by its kind and a digest of everything it was made from (budgetkg's own code
+among it), so a file that exists is current; nothing is ever invalidated, old files of a kind are
+pruned instead.  The
 files are pickles written by budgetkg into the user's own cache dir.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +28,29 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()[:32]
 
 
+# the packages whose code and vocabulary files make what is cached (found without importing them)
+PACKAGES = ("budgetkg", "budgetkg.stores", "budgetkg.ontology", "budgetkg.ingest", "budgetkg.ingest.readers",
+            "budgetkg.query", "budgetkg.query.intents", "budgetkg.query.audit")
+
+
+def _code_files() -> list[Path]:
+    files: list[Path] = []
+    for name in PACKAGES:
+        spec = importlib.util.find_spec(name)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            files += [f for f in Path(folder).iterdir() if f.suffix in (".py", ".ttl", ".csv")]
+    return sorted(files, key=lambda f: f.as_posix())
+
+
+@cache
+def code_digest() -> str:
+    """A digest of budgetkg's code and vocabulary files: a cache file written by other code (an
+    upgrade, an edited checkout) is never read, whatever its version number says."""
+    return digest(*(part for f in _code_files() for part in (f.name, f.read_bytes())))
+
+
 def _path(kind: str, key: str) -> Path:
-    return settings.active().cache_dir / f"{kind}-{key}.pickle"
+    return settings.active().cache_dir / f"{kind}-{digest(code_digest(), key)}.pickle"
 
 
 def read(kind: str, key: str) -> Any | None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rapidfuzz import fuzz
 
@@ -161,7 +160,7 @@ class Catalog:
     def _cache_key(self) -> str | None:
         if self.generation is None:
             return None  # written before generations were recorded: read from the graph every time
-        return cache.digest(self.generation, Path(__file__).read_bytes())
+        return cache.digest(self.generation)
 
     # ------------------------------------------------------------ tables, read when first cited
     def table(self, iri: str | None) -> tuple[int, str]:
