@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        asker.warm()
         # what start-up built (catalog, word tables, routes) lives as long as the process: kept out of
         # the cyclic collector's passes, whose pauses over it were the slowest asks' extra 100 ms
         gc.collect()

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from budgetkg import settings as config
+from budgetkg.query import aggregates, intents
 from budgetkg.query import answers as say
-from budgetkg.query import intents
 from budgetkg.query.answer_cache import AnswerCache, Cached, Key, context_key
 from budgetkg.query.answers import Result, Sources
 from budgetkg.query.catalog import Catalog
@@ -35,6 +35,11 @@ class Asker:
         self.answers = answer_cache
         self.startup_s = time.perf_counter() - started
         self.timings: dict[str, float] = {}
+
+    def warm(self) -> None:
+        """Load what questions load on first use, for a process that will answer many: the aggregate table
+        (~0.35 s at 10,000 documents, otherwise paid by the first ranking or total)."""
+        aggregates.for_store(self.store, self.catalog.generation)
 
     def cached(self, question: str, session_id: str | None = None) -> dict[str, Any] | None:
         """The answer from the cache, as `ask` would give it (the session remembers the question), or None."""

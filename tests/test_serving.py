@@ -95,6 +95,20 @@ def test_answers_match_the_response_model(corpus_store):
         app.state.services.runner.close()
 
 
+def test_the_server_loads_the_aggregate_table_before_its_first_question(corpus_store, monkeypatch):
+    from budgetkg.query import aggregates
+
+    monkeypatch.setattr(aggregates, "_loaded", {})  # as in a fresh process
+    app = create_app(replace(SETTINGS, query_workers=1), store=corpus_store)
+    key = (corpus_store.spec, app.state.services.asker.catalog.generation)
+    try:
+        assert key not in aggregates._loaded
+        with TestClient(app):
+            assert aggregates._loaded.get(key) is not None  # the first ranking does not read it
+    finally:
+        app.state.services.runner.close()
+
+
 # ------------------------------------------------------------------ overload
 def test_a_full_gate_refuses_at_once():
     gate = Gate("question", slots=1, queue=0, max_wait_s=5, retry_after_s=3)
