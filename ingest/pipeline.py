@@ -161,7 +161,8 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     loses whole documents); a graph that exists is replaced with `Store.replace_graphs`.
     `bulk=True` lets the store add new documents without a transaction (Oxigraph's bulk loader:
     ~3× faster and a third of the disk, but a crash can leave a document half-written; ingesting
-    it again repairs it).  docs/benchmarks.md has the figures.  `extract` runs on each document's
+    it again repairs it); into a store without documents, one bulk load then reads every document
+    as it is parsed (`Store.load_stream`).  docs/benchmarks.md has the figures.  `extract` runs on each document's
     N-Quads where it is parsed (so in the parser processes), and `extracted(graph, result)` is
     handed what it made once the document is written (the audit keeps its evidence so).
     """
@@ -181,6 +182,13 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     made: dict[str, bytes] = {}  # what `extract` made of each document of the batch
     superseded: set[str] = set()  # graphs of earlier versions, dropped once their successors are written
 
+    def hand_over() -> None:
+        """What `extract` made of the documents written, to `extracted`."""
+        if extracted is not None:
+            for graph, data in made.items():
+                extracted(graph, data)
+        made.clear()
+
     def write() -> None:
         new = [data for graph, data in batch.items() if graph not in present]
         if new:
@@ -189,10 +197,7 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
         if old:
             store.replace_graphs(old)
         present.update(batch)
-        if extracted is not None:
-            for graph, data in made.items():
-                extracted(graph, data)
-        made.clear()
+        hand_over()
         if superseded:  # after the new versions are in: a crash in between leaves both, never neither
             for graph in superseded:
                 rows.drop(graph)
@@ -203,8 +208,8 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
             superseded.clear()
         batch.clear()
 
-    size = 0
-    for index, parsed in enumerate(parse_many(files, jobs, extract), start=1):
+    def accept(index: int, parsed: Parsed) -> None:
+        """One parsed document: its report, the versions it supersedes, its quads into the batch."""
         report = parsed.report
         reports.append(report)
         if report.graph:
@@ -223,12 +228,30 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
                 derived_source.load(parsed.derived)
             if parsed.extract:
                 made[report.graph] = parsed.extract
-            size += len(parsed.nquads)
         if progress:
             progress(f"[{index}/{len(files)}] {report.summary()}")
-        if len(batch) >= batch_size or size >= BATCH_BYTES:
-            write()
-            size = 0
+
+    parsed_documents = enumerate(parse_many(files, jobs, extract), start=1)
+    if bulk and derived_source is not None:
+        # a store without documents: one bulk load reads every document as it is parsed
+        def pieces() -> Iterator[bytes]:
+            for index, parsed in parsed_documents:
+                accept(index, parsed)
+                if batch:
+                    yield b"".join(batch.values())
+                    present.update(batch)
+                    batch.clear()
+                    hand_over()
+
+        store.load_stream(pieces())
+    else:
+        size = 0
+        for index, parsed in parsed_documents:
+            accept(index, parsed)
+            size += len(parsed.nquads)
+            if len(batch) >= batch_size or size >= BATCH_BYTES:
+                write()
+                size = 0
     if batch or superseded:
         write()
     if any(r.graph for r in reports):

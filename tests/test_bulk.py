@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from conftest import CORPUS, corpus_file
 
 from budgetkg.ingest.bulk import VOCABULARY_FILE, graph_file_name, write_bulk
@@ -51,3 +52,34 @@ def test_ingesting_again_replaces_instead_of_adding(corpus_store):
     ingest(store, [one])
     assert store.count(graph) == corpus_store.count(graph)
     assert len(all_quads(store)) == len(all_quads(corpus_store))
+
+
+def test_a_bulk_load_into_an_empty_store_lets_a_later_version_replace_an_earlier(corpus_store, tmp_path):
+    """Into a store without documents every document goes through one bulk load as it is parsed; a
+    corrected version later in the same input still replaces the one before it."""
+    original = corpus_file("003")
+    text = original.read_text(encoding="utf-8")
+    corrected = tmp_path / "b-corrected.txt"
+    corrected.write_text(text.replace("一般公共预算", "一般公共预算 ", 1), encoding="utf-8")
+    first = tmp_path / "a-first.txt"
+    first.write_text(text, encoding="utf-8")
+    store = open_store(str(tmp_path / "store"))
+    reports = ingest(store, [first, corrected], bulk=True, batch_size=1)
+    assert reports[1].replaced == [first.name]
+    assert reports[0].graph not in store.named_graphs() and reports[1].graph in store.named_graphs()
+    assert store.count(reports[1].graph) == corpus_store.count(reports[0].graph)
+    store.close()
+
+
+def test_an_error_while_documents_stream_into_the_bulk_loader_is_raised_as_itself(tmp_path):
+    class Stop(Exception):
+        pass
+
+    def progress(message: str) -> None:
+        if message.startswith("[2/"):
+            raise Stop(message)
+
+    store = open_store(str(tmp_path / "store"))
+    with pytest.raises(Stop):
+        ingest(store, [CORPUS], bulk=True, progress=progress)
+    store.close()

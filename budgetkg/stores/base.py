@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +83,10 @@ class Store(Protocol):
 
     def load(self, nquads: bytes, *, bulk: bool = False) -> None:
         """Add N-Quads of graphs the store does not hold yet, in one transaction (`bulk`: faster, not atomic)."""
+
+    def load_stream(self, pieces: Iterable[bytes]) -> None:
+        """Bulk-add N-Quads of graphs the store does not hold yet, piece by piece as `pieces` makes them
+        (not atomic, as `load(bulk=True)`); an engine with a bulk loader reads them as one stream."""
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
         """Replace each named graph by its quads (an empty list drops it); each graph atomically."""

@@ -1,9 +1,10 @@
 """Embedded Oxigraph: a store on disk (a RocksDB directory) or in memory."""
 from __future__ import annotations
 
+import io
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +23,32 @@ def _to_select(result: ox.QuerySolutions) -> Select:
     variables = [v.value for v in result.variables]
     rows = [tuple(solution[i] for i in range(len(variables))) for solution in result]
     return Select(variables, rows)
+
+
+class PiecesReader(io.RawIOBase):
+    """Pieces of bytes read as one file; an exception raised while making a piece is kept in `error`
+    (the reader then ends the file) for the caller to raise."""
+
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self._pieces: Iterator[bytes] = iter(pieces)
+        self._data = memoryview(b"")
+        self.error: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._data:
+            try:
+                piece = next(self._pieces, None)
+            except BaseException as error:  # noqa: BLE001 - handed back to the caller by load_stream
+                self.error, piece = error, None
+            if piece is None:
+                return 0
+            self._data = memoryview(piece)
+        n = min(len(buffer), len(self._data))
+        buffer[:n], self._data = self._data[:n], self._data[n:]
+        return n
 
 
 class EmbeddedStore:
@@ -73,6 +100,19 @@ class EmbeddedStore:
         # bulk_load skips the transaction: ~3x faster and a third of the disk, but a crash can
         # leave a graph half-written (docs/benchmarks.md)
         (self._store.bulk_load if bulk else self._store.load)(nquads, format=NQ, lenient=True)
+
+    def load_stream(self, pieces: Iterable[bytes]) -> None:
+        # one bulk_load for all: at 10,000 documents 18 % less time and 25 % less CPU than one a batch
+        # (RocksDB sorts and compacts once), for ~1.4 GB more memory (docs/benchmarks.md)
+        stream = PiecesReader(pieces)
+        try:
+            self._store.bulk_load(io.BufferedReader(stream, 1 << 20), format=NQ, lenient=True)
+        except OSError:
+            if stream.error is not None:  # raised while making a piece: that, not the loader's wrapping of it
+                raise stream.error from None
+            raise
+        if stream.error is not None:
+            raise stream.error
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
         """Replace each named graph by its quads; each call is one transaction per kind of write.

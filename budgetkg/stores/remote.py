@@ -215,6 +215,10 @@ class RemoteStore:
         if graphs:
             self.replace_graphs(graphs)
 
+    def load_stream(self, pieces: Iterable[bytes]) -> None:
+        for piece in pieces:
+            self.load(piece, bulk=True)
+
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")
 
