@@ -120,6 +120,7 @@ def run(name: str, spec: str, repeat: int, per_kind: int, peer: bool, peer_timeo
         return
     store = Recording(open_store(spec))
     asker = Asker(store)
+    asker.warm()  # as `budgetkg serve` does before its first question
     if name == "bundled":
         questions = [json.loads(line)["q"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
     else:

@@ -38,8 +38,13 @@ class Asker:
 
     def warm(self) -> None:
         """Load what questions load on first use, for a process that will answer many: the aggregate table
-        (~0.35 s at 10,000 documents, otherwise paid by the first ranking or total)."""
+        (~0.35 s at 10,000 documents, otherwise paid by the first ranking or total), and what understanding
+        a question builds the first time (the OpenCC converter, jieba's and the intents' patterns), by
+        understanding each intent's examples."""
         aggregates.for_store(self.store, self.catalog.generation)
+        for intent in intents.REGISTRY.values():
+            for example in intent.examples:
+                intents.select(self.understander.understand(example))
 
     def cached(self, question: str, session_id: str | None = None) -> dict[str, Any] | None:
         """The answer from the cache, as `ask` would give it (the session remembers the question), or None."""
