@@ -83,3 +83,16 @@ def test_an_error_while_documents_stream_into_the_bulk_loader_is_raised_as_itsel
     with pytest.raises(Stop):
         ingest(store, [CORPUS], bulk=True, progress=progress)
     store.close()
+
+
+def test_what_extract_makes_is_handed_over_once_per_document_in_a_bulk_load(tmp_path):
+    handed: list[tuple[str, int]] = []
+    store = open_store(str(tmp_path / "store"))
+    reports = ingest(store, [CORPUS], bulk=True, extract=len_of_quads,
+                     extracted=lambda graph, data: handed.append((graph, int(data))))
+    assert sorted(handed) == sorted((r.graph, store.count(r.graph)) for r in reports)
+    store.close()
+
+
+def len_of_quads(nquads: bytes) -> bytes:
+    return str(nquads.count(b"\n")).encode()
