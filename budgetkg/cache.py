@@ -2,8 +2,7 @@
 
 Each file is named by its kind and a digest of everything it was made from (budgetkg's own code
 among it), so a file that exists is current; nothing is ever invalidated, old files of a kind are
-pruned instead.  The
-files are pickles written by budgetkg into the user's own cache dir.
+pruned instead.  The files are pickles written by budgetkg into the user's own cache dir.
 """
 from __future__ import annotations
 

@@ -162,9 +162,10 @@ def ingest(store: Store, paths: Iterable[Path], progress: Callable[[str], None] 
     `bulk=True` lets the store add new documents without a transaction (Oxigraph's bulk loader:
     ~3× faster and a third of the disk, but a crash can leave a document half-written; ingesting
     it again repairs it); into a store without documents, one bulk load then reads every document
-    as it is parsed (`Store.load_stream`).  docs/benchmarks.md has the figures.  `extract` runs on each document's
-    N-Quads where it is parsed (so in the parser processes), and `extracted(graph, result)` is
-    handed what it made once the document is written (the audit keeps its evidence so).
+    as it is parsed (`Store.load_stream`).  docs/benchmarks.md has the figures.  `extract` runs on
+    each document's N-Quads where it is parsed (so in the parser processes), and
+    `extracted(graph, result)` is handed what it made once the document is handed to the store
+    (the audit keeps its evidence so).
     """
     files = document_paths(paths)
     reports: list[DocumentReport] = []

@@ -108,3 +108,15 @@ def test_large_replacements_are_chunked(monkeypatch):
     text = "\n".join(bodies)
     assert text.count("INSERT DATA") == 10 and text.count(" .\n") + text.count(" .\n}") >= 95
     assert text.count("} } WHERE {}") == 1  # both blank-node triples in one INSERT … WHERE
+
+
+def test_a_stream_of_documents_is_loaded_a_request_at_a_time(monkeypatch):
+    monkeypatch.setattr(remote, "REQUEST_BYTES", 300)
+    seen: list[httpx.Request] = []
+    store = RemoteStore("http://127.0.0.1:1/query", transport=server("Virtuoso", seen))
+    pieces = [f'<https://e.org/s{i}> <https://e.org/p> "{i}" <https://w3id.org/budgetkg/id/doc/d{i}> .\n'.encode()
+              for i in range(6)]
+    store.load_stream(iter(pieces))
+    text = "\n".join(r.content.decode() for r in seen if r.url.path == "/update")
+    assert all(f"<https://e.org/s{i}>" in text for i in range(6))  # every piece written
+    assert 1 < sum(1 for r in seen if r.url.path == "/update") < 6  # gathered, not a request a piece

@@ -216,8 +216,15 @@ class RemoteStore:
             self.replace_graphs(graphs)
 
     def load_stream(self, pieces: Iterable[bytes]) -> None:
+        """The pieces gathered to a request's worth (`load` splits what it is given into requests anyway)."""
+        batch: list[bytes] = []
         for piece in pieces:
-            self.load(piece, bulk=True)
+            batch.append(piece)
+            if sum(map(len, batch)) >= REQUEST_BYTES:
+                self.load(b"".join(batch))
+                batch.clear()
+        if batch:
+            self.load(b"".join(batch))
 
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")
