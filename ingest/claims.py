@@ -388,9 +388,16 @@ class ClaimReader:
         key = normalize(names[-1])
         matches = [s for s in self.doc.subjects.values() if normalize(s.label) == key]
         if len(matches) > 1 and len(names) > 1:
+            # the one most of whose levels above are named: under 一般公共服务支出（类）, 组织事务（款）'s
+            # 一般行政管理事务 (2013202) and not 群众团体事务's (2012902), although the 类 is above both
             parents = {normalize(n) for n in names[:-1]}
-            matches = [s for s in matches if any(normalize(p.label) in parents for p in self.doc.subjects.values()
-                                                 if s.code.startswith(p.code) and p.code != s.code)] or matches
+
+            def named_above(subject: Subject) -> int:
+                return sum(1 for p in self.doc.subjects.values()
+                           if subject.code.startswith(p.code) and p.code != subject.code and normalize(p.label) in parents)
+
+            most = max(map(named_above, matches))
+            matches = [s for s in matches if named_above(s) == most]
         if matches:
             return sorted(matches, key=lambda s: (s.scheme != "func", len(s.code)))[0]
         if len(names) == 1 and key in functional_classes():

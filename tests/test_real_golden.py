@@ -142,6 +142,15 @@ def test_a_change_stated_after_a_comparison_clause_keeps_the_figure_before_it():
     assert (change.amount, change.change, change.rate) == (Decimal("19044.27"), Decimal("100.46"), Decimal("0.53"))
 
 
+@pytest.mark.parametrize("name", ["shanghai_putuo_shiquan_2026_unit_budget.txt", "shanghai_putuo_wanli_2024_dept_budget.pdf"])
+def test_a_path_names_the_item_under_its_own_kuan(name: str):
+    """"“一般公共服务支出(类）-组织事务（款）-一般行政管理事务（项）”2026年度预算103.35万元…": the 一般行政管理事务
+    of 组织事务 (2013202), not of the first 款 that has one; every 款 of the paths keeps its own."""
+    document = parsed(name)
+    codes = {c.subject.code for c in document.changes if c.subject is not None and c.subject.label == "一般行政管理事务"}
+    assert {code for code in codes if code.startswith("201")} == {"2012902", "2013202", "2013302", "2013402", "2013802"}
+
+
 def test_internal_body_names_split_where_two_names_meet():
     from budgetkg.ingest.members import _split_names
 
