@@ -142,6 +142,11 @@ def whole_of(part: Side, catalog: Catalog) -> Side:
 
 
 # ------------------------------------------------------------ last year's figure from this year's text
+def basis_of(row: dict) -> str | None:
+    """The phase a stated change compares with (budget / final), when the text says."""
+    return row["basis"].rsplit("-", 1)[-1] if row.get("basis") else None
+
+
 @dataclass(frozen=True)
 class Derived:
     """A figure no table gives, worked out from one the text states: last year's amount from this
@@ -164,18 +169,19 @@ def _matches(row: dict, wanted: Wanted, subject: str | None) -> bool:
 
 
 def previous_year(store: Store, catalog: Catalog, wanted: Wanted, unit: str, year: int, subject: str | None,
-                  sources, sparql: list[str], phase: str = "budget") -> Derived | None:
+                  sources, sparql: list[str], phase: str = "budget", basis: str | None = None) -> Derived | None:
     """`year`'s figure of the phase as the next year's document of that phase gives it: stated
     ("比2023年预算0.28万元"), or its figure less its stated change (1,113.42 − 79.80 = 1,033.62); a 决算
-    compares with the year before's 决算."""
+    compares with the year before's 决算.  `basis`: the phase the question compares with, when it names
+    one (比2025年预算): a change stated on another (比2025年预算执行数) does not give that figure."""
     from budgetkg.query.figures import stated_facts
 
     def pick(rows: list[dict]) -> dict | None:
         rows = [r for r in rows if int(r["year"]) == year + 1 and _matches(r, wanted, subject)
-                and (r["previous"] or (r["amount"] and r["change"]))]
+                and (r["previous"] or (r["amount"] and r["change"])) and (basis is None or basis_of(r) in (None, basis))]
         # a document of the phase first: a 决算's change is on last year's 决算, a budget's on last year's budget
         return min(rows, key=lambda r: (r["doc"] not in catalog.documents or catalog.documents[r["doc"]].phase != phase,
-                                        r["fund"] != wanted.fund)) if rows else None
+                                        r["fund"] != wanted.fund, basis_of(r) not in (None, phase))) if rows else None
 
     later = replace(wanted, year=year + 1)
     chosen, queries = stated_facts(store, catalog, later, [unit], "Change", phase, pick)
@@ -184,11 +190,13 @@ def previous_year(store: Store, catalog: Catalog, wanted: Wanted, unit: str, yea
     if row is None:
         return None
     src = sources(row["doc"], None, int(row["line"]))
+    # "上年预算执行数" where the text compares a budget with last year's outturn
+    of = {"final": "预算执行数", "budget": "预算数"}[basis_of(row)] if basis_of(row) not in (None, phase) else ""
     if row["previous"]:
         value = Decimal(row["previous"])
-        return Derived(value, f"{year + 1}年文件所述上年数{number(value)}", src)
+        return Derived(value, f"{year + 1}年文件所述上年{of or '数'}{number(value)}", src)
     amount, change = Decimal(row["amount"]), Decimal(row["change"])
     value = amount - change
     verb, sign = ("增加", "−") if change >= 0 else ("减少", "+")
-    return Derived(value, f"{year + 1}年文件称{number(amount)}万元比上年{verb}{number(abs(change))}万元："
+    return Derived(value, f"{year + 1}年文件称{number(amount)}万元比上年{of}{verb}{number(abs(change))}万元："
                           f"{number(amount)} {sign} {number(abs(change))} = {number(value)}", src)

@@ -91,7 +91,7 @@ def bk_fields(**names: str) -> dict[str, str]:
 FACT_FIELDS = bk_fields(unit="unit", fiscalYear="year", line="line", measure="measure", fundSource="fund",
                         expenditureType="exptype", functionalSubject="subject", economicSubject="subject",
                         project="project", amount="amount", change="change", changeRate="rate",
-                        previousAmount="previous", budgetAmount="budget", finalAmount="final",
+                        previousAmount="previous", basisPhase="basis", budgetAmount="budget", finalAmount="final",
                         executionRate="rate", reason="reason", aspect="aspect", statedValue="value",
                         measureUnit="measure_unit") | {str(RDFS.label): "label"}
 

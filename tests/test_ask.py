@@ -330,6 +330,10 @@ def test_answers_take_the_latest_year_unless_one_is_asked(three_years):
      ["794.84", "854.35", "59.51", "6.97"], ["（本级）2026年预算"]),
     # a change the 决算 states after "与2024年度相比"
     ("石泉路街道2025年收入支出总计比2024年增长多少", ["19044.27", "100.46", "0.53"], ["一致"]),
+    # a 款 whose document lists one 项 of it, whose last year's budget the text gives: that 项's, said so
+    ("石泉路街道本级2026年群众团体事务预算比2025年预算增加多少，增长率多少", ["50.75", "49.18", "1.57", "3.19"],
+     ["只公开了2012902“一般行政管理事务”一项"]),
+    ("石泉路街道本级2026年2013202科目比上年增加多少", ["103.35", "105.80"], []),
 ])
 def test_series_and_changes_over_real_documents(real_asker, question, figures, texts):
     result = real_asker.ask(question)
@@ -337,6 +341,13 @@ def test_series_and_changes_over_real_documents(real_asker, question, figures, t
     found = {f"{float(x.replace(',', '')):.2f}" for x in re.findall(r"\d[\d,]*\.\d+|\d+", result["answer"])}
     assert {f"{float(f):.2f}" for f in figures} <= found, result["answer"]
     assert all(t in result["answer"] for t in texts), result["answer"]
+
+
+def test_a_change_stated_on_another_basis_is_neither_a_check_nor_last_years_budget(real_asker):
+    """"…2026年度预算50.75万元，2025年度预算49.18万元…比2025年预算执行数增加9.14%": the 9.14% (4.25) is on last
+    year's 预算执行数 (46.50), so it does not check a change on last year's 预算."""
+    on_budget = real_asker.ask("石泉路街道本级2026年2012902科目比2025年预算增加多少")["answer"]
+    assert "1.57" in on_budget and "不一致" not in on_budget and "4.25" not in on_budget, on_budget
 
 
 @pytest.mark.parametrize("question,intent,expected,texts", [

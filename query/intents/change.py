@@ -10,8 +10,8 @@ from decimal import Decimal
 from budgetkg.ontology import terms as t
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
-from budgetkg.query.answers import Result
-from budgetkg.query.derived import Derived, Side, common_unit, in_unit, number, operand, percent, previous_year
+from budgetkg.query.answers import PHASE_LABEL, Result
+from budgetkg.query.derived import Derived, Operand, Side, basis_of, common_unit, in_unit, number, operand, percent, previous_year
 from budgetkg.query.figures import Wanted, fund_rank, stated_facts
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import BUDGET_WORDS, FINAL_WORDS, YEAR, Understanding
@@ -131,8 +131,10 @@ def answer(ctx: Context, u: Understanding) -> Result:
             previous, previous_text = before.figure.amount, f"{before.label()}{before.said(money)}{say.cite(before.source)}"
             sources.append(before.source)
         else:
-            derived = previous_year(ctx.store, ctx.catalog, Wanted.of(u), unit, year, subject, ctx.source, sparql, phase) \
-                if year == now.figure.year - 1 else None
+            derived = previous_year(ctx.store, ctx.catalog, Wanted.of(u), unit, year, subject, ctx.source, sparql, phase,
+                                    base_phase) if year == now.figure.year - 1 else None
+            if derived is None and subject is not None and year == now.figure.year - 1:
+                derived = _through_only_part(ctx, u, now, subject, phase, base_phase, sparql)
             if derived is None and stated is not None and int(stated["year"]) == now.figure.year and year == now.figure.year - 1:
                 given, src = Decimal(stated["change"]), ctx.source(stated["doc"], None, int(stated["line"]))
                 derived = Derived(now.figure.amount - given, f"{number(now.figure.amount)}万元减去文件所述比上年增减"
@@ -152,7 +154,8 @@ def answer(ctx: Context, u: Understanding) -> Result:
         now_shown, previous_shown, change_shown = (in_unit(x, money) for x in (now.figure.amount, previous, change))
         rate_text = f"，{rate_verb}{abs(rate)}%（{number(change_shown)} ÷ {number(previous_shown)} = {rate}%）" if rate is not None else ""
         check = ""
-        if stated is not None and stated["change"] is not None and int(stated["year"]) == now.figure.year:
+        if stated is not None and stated["change"] is not None and int(stated["year"]) == now.figure.year \
+                and basis_of(stated) in (None, base_phase or phase):  # a change on another basis is no check of this one
             given = Decimal(stated["change"])
             src = ctx.source(stated["doc"], None, int(stated["line"]))
             sources.append(src)
@@ -165,6 +168,36 @@ def answer(ctx: Context, u: Understanding) -> Result:
                      f"{rate_text}{check}{reason}")
     return Result("ok" if table else "no_data", say.sentences([s.rstrip("。") for s in found]), "change", sparql,
                   ["单位", "项目", "本年（万元）", "上年（万元）", "增减（万元）", "增减率（%）"], table, sources)
+
+
+PARTS_TRIED = 12  # narrower subjects looked up for `_through_only_part`
+
+
+def _through_only_part(ctx: Context, u: Understanding, now: Operand, subject: str, phase: str, basis: str | None,
+                       sparql: list[str]) -> Derived | None:
+    """Last year's figure of a subject (款) whose document discloses a single narrower one (项) with the
+    same amount this year, the text giving last year's only for that one (编制说明 lists 项): that
+    one's, said so in the working."""
+    parts = [s for s in ctx.catalog.subjects.values() if s.broader == subject][:PARTS_TRIED]
+    disclosed = []
+    for part in parts:
+        found = operand(ctx.store, ctx.catalog, u, Side(now.side.unit, u.dims, part.iri, None, phase, now.figure.year),
+                        ctx.source, sparql)
+        if found is not None and found.figure.doc == now.figure.doc:
+            disclosed.append((part, found.figure))
+    if len(disclosed) != 1 or disclosed[0][1].amount != now.figure.amount:
+        return None
+    part = disclosed[0][0]
+    year = now.figure.year - 1
+    why = (f"文件未列出该科目{year}年数；其下只公开了{part.code}“{part.label}”一项，{now.figure.year}年同为"
+           f"{number(now.figure.amount)}万元，取该项的")
+    before = operand(ctx.store, ctx.catalog, u, Side(now.side.unit, u.dims, part.iri, None, basis or phase, year),
+                     ctx.source, sparql)
+    if before is not None:
+        return Derived(before.figure.amount, f"{why}{year}年{PHASE_LABEL[before.figure.phase]}数{number(before.figure.amount)}",
+                       before.source)
+    derived = previous_year(ctx.store, ctx.catalog, Wanted.of(u), now.side.unit, year, part.iri, ctx.source, sparql, phase, basis)
+    return replace(derived, working=f"{why}：{derived.working}") if derived is not None else None
 
 
 def _stated_only(ctx: Context, name: str, r: dict, sources: list, table: list) -> str:
