@@ -147,6 +147,13 @@ def basis_of(row: dict) -> str | None:
     return row["basis"].rsplit("-", 1)[-1] if row.get("basis") else None
 
 
+def basis_words(row: dict, phase: str | None) -> str:
+    """What last year's figure of a stated change is, when not of the phase of its document's: a budget
+    compared with last year's outturn is “比上年预算执行数”."""
+    basis = basis_of(row)
+    return {"final": "预算执行数", "budget": "预算数"}[basis] if basis is not None and basis != phase else ""
+
+
 @dataclass(frozen=True)
 class Derived:
     """A figure no table gives, worked out from one the text states: last year's amount from this
@@ -190,8 +197,7 @@ def previous_year(store: Store, catalog: Catalog, wanted: Wanted, unit: str, yea
     if row is None:
         return None
     src = sources(row["doc"], None, int(row["line"]))
-    # "上年预算执行数" where the text compares a budget with last year's outturn
-    of = {"final": "预算执行数", "budget": "预算数"}[basis_of(row)] if basis_of(row) not in (None, phase) else ""
+    of = basis_words(row, phase)
     if row["previous"]:
         value = Decimal(row["previous"])
         return Derived(value, f"{year + 1}年文件所述上年{of or '数'}{number(value)}", src)

@@ -350,6 +350,19 @@ def test_a_change_stated_on_another_basis_is_neither_a_check_nor_last_years_budg
     assert "1.57" in on_budget and "不一致" not in on_budget and "4.25" not in on_budget, on_budget
 
 
+def test_a_change_stated_on_last_years_outturn_is_said_so(real_asker):
+    from budgetkg.ontology import terms as t
+    from budgetkg.query.intents.change import _stated_only
+
+    catalog = real_asker.catalog
+    doc = next(d for d in catalog.documents.values() if d.phase == "budget")
+    row = {"change": "4.25", "rate": "9.14", "amount": "50.75", "reason": None, "doc": doc.iri, "line": "72",
+           "label": "一般行政管理事务", "year": str(doc.year), "basis": str(t.ID["phase-final"])}
+    said = _stated_only(real_asker.context, "某单位", row, [], [])
+    assert "比上年预算执行数增加4.25万元" in said, said
+    assert "比上年增加4.25万元" in _stated_only(real_asker.context, "某单位", {**row, "basis": None}, [], [])
+
+
 @pytest.mark.parametrize("question,intent,expected,texts", [
     # derived figures show their working and say whether the document states the same
     ("柳州热线中心预算中基本支出占比", "share", ["75.81", "844.09", "1113.42"], ["844.09 ÷ 1,113.42 = 75.81%", "一致"]),

@@ -11,7 +11,19 @@ from budgetkg.ontology import terms as t
 from budgetkg.query import answers as say
 from budgetkg.query import templates as q
 from budgetkg.query.answers import PHASE_LABEL, Result
-from budgetkg.query.derived import Derived, Operand, Side, basis_of, common_unit, in_unit, number, operand, percent, previous_year
+from budgetkg.query.derived import (
+    Derived,
+    Operand,
+    Side,
+    basis_of,
+    basis_words,
+    common_unit,
+    in_unit,
+    number,
+    operand,
+    percent,
+    previous_year,
+)
 from budgetkg.query.figures import Wanted, fund_rank, stated_facts
 from budgetkg.query.intents.registry import Context, Intent, register, words
 from budgetkg.query.understand import BUDGET_WORDS, FINAL_WORDS, YEAR, Understanding
@@ -211,7 +223,9 @@ def _stated_only(ctx: Context, name: str, r: dict, sources: list, table: list) -
     sources.append(src)
     table.append([name, r["label"], float(r["amount"]) if r["amount"] else None, None, float(change),
                   float(rate) if rate is not None else None])
-    return f"{name}{r['year']}年{r['label']}{amount}比上年{verb}{say.money(abs(change))}万元{rate_text}{say.cite(src)}。{reason}"
+    document = ctx.catalog.documents.get(r["doc"])
+    of = basis_words(r, document.phase if document else None)
+    return f"{name}{r['year']}年{r['label']}{amount}比上年{of}{verb}{say.money(abs(change))}万元{rate_text}{say.cite(src)}。{reason}"
 
 
 register(Intent("change", examples=("柳州热线2024年预算比上年增长多少", "长沙市12345政务热线中心支出比上年增加多少"),
