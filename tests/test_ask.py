@@ -384,3 +384,22 @@ def test_questions_the_documents_answer_only_when_worked_out_or_read_in_the_text
     found = figures(result["answer"])
     assert all(f"{float(v):.2f}" in found for v in expected), result["answer"]
     assert all(t in result["answer"] for t in texts), result["answer"]
+
+
+def test_of_two_stated_changes_the_one_on_the_phase_compared_with_is_taken(asker, monkeypatch):
+    """"比2025年预算增加1.57万元" and "比2025年预算执行数增加4.25万元" of one figure: a question comparing with
+    last year's 预算 is checked against the first, one comparing with its outturn against the second."""
+    from budgetkg.ontology import terms as t
+    from budgetkg.query.figures import Wanted
+    from budgetkg.query.intents import change
+
+    u = asker.understander.understand("柳州热线中心2024年支出比上年增加多少")
+    unit, wanted = u.units[0], Wanted.of(u)
+    row = {"x": "x", "owner": unit, "unit": unit, "year": "2024", "line": "72", "label": "支出", "measure": wanted.measure,
+           "fund": wanted.fund, "exptype": wanted.exptype, "subject": None, "amount": "50.75", "rate": None,
+           "previous": None, "reason": "原因", "doc": "d"}
+    rows = [{**row, "change": "4.25", "basis": str(t.ID["phase-final"])}, {**row, "change": "1.57", "basis": str(t.ID["phase-budget"])}]
+    monkeypatch.setattr(change, "stated_facts",
+                        lambda store, catalog, wanted, units, kind, phase, pick: ({units[0]: pick(list(rows))}, []))
+    assert change.stated_change(asker.context, u, unit, 2024, "d", "budget")[0]["change"] == "1.57"
+    assert change.stated_change(asker.context, u, unit, 2024, "d", "final")[0]["change"] == "4.25"

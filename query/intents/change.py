@@ -39,9 +39,11 @@ def _phase(text: str) -> str | None:
     return None
 
 
-def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None, document: str | None = None) -> tuple[dict | None, list[str]]:
+def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None, document: str | None = None,
+                  basis: str | None = None) -> tuple[dict | None, list[str]]:
     """The change the text states for the figure asked, of the year asked (else the latest); from `document`
-    (the figure's own) when it states one."""
+    (the figure's own) when it states one, and on last year's figure of `basis` (the phase compared
+    with) when one is."""
     wanted = Wanted.of(u)
     subjects = set(u.asked_subjects)
     measures = [wanted.measure] + ([str(t.ID["measure-expenditure"]), str(t.ID["measure-income"])]
@@ -50,11 +52,15 @@ def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None, d
     while (broader[-1] if broader else wanted.measure) in within:
         broader.append(within[broader[-1] if broader else wanted.measure])
 
+    def other_basis(r: dict) -> bool:
+        return basis is not None and basis_of(r) not in (None, basis)
+
     def pick(mine: list[dict]) -> dict | None:
         mine = [r for r in mine if r["change"] is not None and (year is None or int(r["year"]) == year)]
         stated.extend(mine)
         if subjects:
-            mine = sorted((r for r in mine if r["subject"] in subjects), key=lambda r: (-int(r["year"]), r["doc"] != document))
+            mine = sorted((r for r in mine if r["subject"] in subjects),
+                          key=lambda r: (-int(r["year"]), r["doc"] != document, other_basis(r)))
         else:
             # the latest year; the stated wording wins; otherwise the broadest (no fund or type named, 财政拨款
             # before one of its funds); asked why, one the text gives a reason for
@@ -62,7 +68,8 @@ def stated_change(ctx: Context, u: Understanding, unit: str, year: int | None, d
             # “公务用车运维费为何减少” ← “公务用车购置及运行维护费支出决算减少20.06万元”)
             wider = [r for r in mine if not r["subject"] and r["measure"] in broader]
             mine = sorted((r for r in mine if not r["subject"] and r["measure"] in measures),
-                          key=lambda r: (-int(r["year"]), r["doc"] != document, measures.index(r["measure"]), r["fund"] != wanted.fund,
+                          key=lambda r: (-int(r["year"]), r["doc"] != document, other_basis(r),
+                                         measures.index(r["measure"]), r["fund"] != wanted.fund,
                                          r["exptype"] != wanted.exptype, u.asks_why and not r["reason"],
                                          fund_rank(r["fund"]) if wanted.fund is None else 0,
                                          bool(r["exptype"]) and wanted.exptype is None))
@@ -122,7 +129,8 @@ def answer(ctx: Context, u: Understanding) -> Result:
                 phase = "final"
         now = operand(ctx.store, ctx.catalog, replace(u, year=year_now), Side(unit, u.dims, subject, None, phase, year_now),
                       ctx.source, sparql)
-        stated, queries = stated_change(ctx, u, unit, now.figure.year if now else year_now, now.figure.doc if now else None)
+        stated, queries = stated_change(ctx, u, unit, now.figure.year if now else year_now, now.figure.doc if now else None,
+                                        base_phase or phase)
         sparql += queries
         if stated is not None and stated.get("broader"):
             what = t.codes()[Wanted.of(u).measure].label
