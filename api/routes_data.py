@@ -78,7 +78,7 @@ def router(settings: Settings) -> APIRouter:
     def health(svc: Services = Depends(services)) -> dict[str, Any]:
         limits = svc.settings
         load = {"ask": svc.ask_gate.stats(), "sparql": svc.sparql_gate.stats(),
-                "answer_cache": svc.asker.answers.stats() if svc.asker.answers else {"entries": 0, "capacity": 0, "hits": 0, "misses": 0}}
+                "answer_cache": svc.asker.answers.stats() if svc.asker.answers is not None else {"entries": 0, "capacity": 0, "hits": 0, "misses": 0}}
         return {"status": "ok", "busy": svc.ask_gate.busy or svc.sparql_gate.busy, "load": load, "store": svc.store.kind, "read_only": svc.store.read_only, "graphs": len(svc.store.named_graphs()),
                 "units": len(svc.asker.catalog.units), "query_workers_network_isolated": svc.runner.network_isolated,
                 "limits": {"query_timeout_s": limits.query_timeout_s, "max_rows": limits.max_rows,

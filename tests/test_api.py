@@ -67,6 +67,7 @@ def test_healthz(client):
     health = json_of(client.get("/healthz"))
     assert health["status"] == "ok" and health["store"] == "memory" and health["units"] >= 10
     assert health["limits"]["max_question_chars"] == SETTINGS.max_question_chars
+    assert health["load"]["answer_cache"]["capacity"] == SETTINGS.answer_cache > 0  # an empty cache is still one
 
 
 def test_openapi_documents_every_route(client):
