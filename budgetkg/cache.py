@@ -32,9 +32,9 @@ PACKAGES = ("budgetkg", "budgetkg.stores", "budgetkg.ontology", "budgetkg.ingest
             "budgetkg.query", "budgetkg.query.intents", "budgetkg.query.audit")
 
 
-def _code_files() -> list[Path]:
+def _code_files(packages: tuple[str, ...] = PACKAGES) -> list[Path]:
     files: list[Path] = []
-    for name in PACKAGES:
+    for name in packages:
         spec = importlib.util.find_spec(name)
         for folder in (spec.submodule_search_locations or []) if spec else []:
             files += [f for f in Path(folder).iterdir() if f.suffix in (".py", ".ttl", ".csv")]
@@ -42,10 +42,10 @@ def _code_files() -> list[Path]:
 
 
 @cache
-def code_digest() -> str:
-    """A digest of budgetkg's code and vocabulary files: a cache file written by other code (an
-    upgrade, an edited checkout) is never read, whatever its version number says."""
-    return digest(*(part for f in _code_files() for part in (f.name, f.read_bytes())))
+def code_digest(packages: tuple[str, ...] = PACKAGES) -> str:
+    """A digest of budgetkg's code and vocabulary files (of `packages`): a cache file written by other
+    code (an upgrade, an edited checkout) is never read, whatever its version number says."""
+    return digest(*(part for f in _code_files(packages) for part in (f.name, f.read_bytes())))
 
 
 def _path(kind: str, key: str) -> Path:

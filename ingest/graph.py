@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from budgetkg import cache
 from budgetkg.ingest.facts import Fact, ParsedDocument, Project, Subject, Unit
 from budgetkg.ontology import terms as t
 
@@ -46,7 +47,7 @@ def optional_decimal(value: Decimal | None) -> ox.Literal | None:
 
 BK = {name: N(t.BK[name]) for name in (
     "Document", "Table", "Project", "Indicator", "Change", "Execution", "Term", "Region",
-    "sha256", "sourceFile", "layout", "documentKind", "fiscalYear", "tableNumber", "table", "line", "column",
+    "sha256", "sourceFile", "layout", "reader", "documentKind", "fiscalYear", "tableNumber", "table", "line", "column",
     "rowLabel", "code", "region", "adminCode", "kind", "authorizedStaff", "actualStaff", "functions", "internalBody", "internalBodyCount", "unit",
     "phase", "measure", "fundSource", "expenditureType", "functionalSubject", "economicSubject", "project",
     "detail", "amount", "performanceGoal", "indicator", "level1", "level2", "level3", "targetValue",
@@ -71,6 +72,15 @@ O_OBSERVATION, O_SLICE = f"<{QB_OBSERVATION.value}>", f"<{QB_SLICE.value}>"
 DIMENSION_TOKENS = {dimension: f"<{predicate.value}> " for dimension, predicate in DIMENSION_PREDICATES.items()}
 INTEGER, DECIMAL = f"^^<{XSD}integer>", f"^^<{XSD}decimal>"
 _ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]} | {ord("\\"): "\\\\", ord('"'): '\\"', 10: "\\n", 13: "\\r", 9: "\\t"}
+
+
+READER_PACKAGES = ("budgetkg.ingest", "budgetkg.ingest.readers", "budgetkg.ontology")  # what reads a document into quads
+
+
+def reader_version() -> str:
+    """A digest of the code that reads a document into quads (bk:reader): the bundled documents a store
+    holds as read by other code are read again (ingest.pipeline.ensure_data)."""
+    return cache.code_digest(READER_PACKAGES)
 
 
 def escape(value: str) -> str:
@@ -121,6 +131,7 @@ class GraphBuilder:
         add(d, BK["sha256"], plain(doc.sha256))
         add(d, BK["sourceFile"], plain(doc.source_name))
         add(d, BK["layout"], plain(doc.layout))
+        add(d, BK["reader"], plain(reader_version()))
         add(d, BK["documentKind"], text(DOCUMENT_KINDS[(doc.kind, doc.phase)]))
         add(d, BK["fiscalYear"], integer(doc.year))
         add(d, BK["phase"], N(t.code("phase", doc.phase).iri))

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from budgetkg import __version__
 from budgetkg.ingest.errors import DocumentError
-from budgetkg.ingest.graph import DocumentGraph, document_graph
+from budgetkg.ingest.graph import DocumentGraph, document_graph, reader_version
 from budgetkg.ingest.parse import parse_file
 from budgetkg.ingest.readers import SUFFIXES
 from budgetkg.ontology import terms as t
@@ -280,6 +280,10 @@ def ensure_data(store: Store, progress: Callable[[str], None] | None = None) -> 
         if progress:
             progress(f"store {store.spec} is empty: ingesting the bundled corpus")
         ingest(store, [CORPUS_DIR], progress)
+    elif stale := stale_bundled_documents(store):
+        if progress:
+            progress(f"store {store.spec} holds {len(stale)} bundled documents read by other budgetkg code: reading them again")
+        ingest(store, stale, progress)
     elif not derived_is_current(store):
         if progress:
             progress(f"store {store.spec} was written by an older budgetkg: refreshing its cross-document graph")
@@ -290,9 +294,22 @@ def ensure_data(store: Store, progress: Callable[[str], None] | None = None) -> 
         aggregates.rebuild(store)
 
 
+def stale_bundled_documents(store: Store) -> list[Path]:
+    """The files of the bundled corpus whose documents the store holds as read by other code than this
+    (an upgrade keeps the store: the bundled documents are at hand to read again; a user's are not)."""
+    files = {path.name: path for path in document_paths([CORPUS_DIR])}
+    names = " ".join(f'"{name}"' for name in files)  # file names of the package's own corpus: no quoting needed
+    rows = store.select(t.SPARQL_PREFIXES + f"""SELECT ?file ?reader WHERE {{ VALUES ?file {{ {names} }}
+        GRAPH ?d {{ ?d a bk:Document ; bk:sourceFile ?file OPTIONAL {{ ?d bk:reader ?reader }} }} }}""")
+    current = reader_version()
+    return sorted({files[file.value] for file, reader in rows.rows if reader is None or reader.value != current})
+
+
 def is_ready(store: Store) -> bool:
-    """Nothing for `ensure_data` to do: documents, a current cross-document graph and aggregate table."""
-    return not store.is_empty() and derived_is_current(store) and aggregates.exists(store)
+    """Nothing for `ensure_data` to do: documents, none of the bundled read by other code, a current
+    cross-document graph and aggregate table."""
+    return (not store.is_empty() and not stale_bundled_documents(store) and derived_is_current(store)
+            and aggregates.exists(store))
 
 
 def refresh_derived(store: Store, source: Store | None = None) -> None:
