@@ -218,11 +218,13 @@ class RemoteStore:
     def load_stream(self, pieces: Iterable[bytes]) -> None:
         """The pieces gathered to a request's worth (`load` splits what it is given into requests anyway)."""
         batch: list[bytes] = []
+        size = 0
         for piece in pieces:
             batch.append(piece)
-            if sum(map(len, batch)) >= REQUEST_BYTES:
+            size += len(piece)
+            if size >= REQUEST_BYTES:
                 self.load(b"".join(batch))
-                batch.clear()
+                batch, size = [], 0
         if batch:
             self.load(b"".join(batch))
 
